@@ -1,0 +1,65 @@
+//! Loading the real data a run learns.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use burn::tensor::Device;
+use ganvas_engine::data::{ImageSet, Toy2d, parse_points};
+use ganvas_engine::preset::{IMAGE_CLASSES, Preset};
+use ganvas_engine::training::DataSource;
+
+/// The 2D distribution a toy run learns.
+pub fn toy(dataset: &str, points: Option<&Path>) -> anyhow::Result<Toy2d> {
+    if let Some(path) = points {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let points = parse_points(&text).with_context(|| format!("in {}", path.display()))?;
+        return Ok(Toy2d::points(points)?);
+    }
+    let Some(toy) = Toy2d::from_name(dataset) else {
+        let names: Vec<_> = Toy2d::all_builtin().iter().map(Toy2d::name).collect();
+        bail!(
+            "unknown dataset {dataset:?}; choose one of {}",
+            names.join(", ")
+        );
+    };
+    Ok(toy)
+}
+
+/// Reads MNIST-format images (and labels) from IDX files.
+pub fn images(
+    data: Option<&Path>,
+    labels: Option<&Path>,
+    preset: Preset,
+) -> anyhow::Result<ImageSet> {
+    let Some(data) = data else {
+        bail!(
+            "the {} preset trains on images: pass --data train-images-idx3-ubyte[.gz] \
+             (and --labels for conditional presets)",
+            preset.name()
+        );
+    };
+    let images = std::fs::read(data).with_context(|| format!("reading {}", data.display()))?;
+    let labels = labels
+        .map(|path| std::fs::read(path).with_context(|| format!("reading {}", path.display())))
+        .transpose()?;
+    ImageSet::from_idx(&images, labels.as_deref())
+        .with_context(|| format!("decoding {}", data.display()))
+}
+
+/// The data source for a preset.
+pub fn source(
+    preset: Preset,
+    set: Option<&ImageSet>,
+    toy: Option<Toy2d>,
+    device: &Device,
+) -> anyhow::Result<DataSource> {
+    if preset.is_image() {
+        let set = set.context("image data missing")?;
+        let classes = preset.config(0).model.classes;
+        debug_assert!(classes == 0 || classes == IMAGE_CLASSES);
+        Ok(DataSource::images(set, classes, device)?)
+    } else {
+        Ok(DataSource::points(toy.context("2D data missing")?))
+    }
+}

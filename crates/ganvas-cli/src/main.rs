@@ -1,0 +1,102 @@
+//! `ganvas`: train and benchmark GANvas presets natively, on the same engine the browser uses.
+
+mod bench;
+mod data;
+mod plot;
+mod train;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ganvas_engine::device::BackendKind;
+
+#[derive(Parser)]
+#[command(name = "ganvas", version, about = "Train GANs with the GANvas engine")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a preset and write samples, a picture and metrics.
+    Train(TrainArgs),
+    /// Print training steps per second for every preset on every available backend.
+    Bench(BenchArgs),
+}
+
+/// Which backend to train on.
+#[derive(Clone, Copy, ValueEnum)]
+enum Backend {
+    /// Burn's Flex CPU backend.
+    Cpu,
+    /// Burn's wgpu backend (Vulkan, Metal, DX12; lavapipe works without a GPU).
+    Wgpu,
+}
+
+impl From<Backend> for BackendKind {
+    fn from(backend: Backend) -> Self {
+        match backend {
+            Backend::Cpu => BackendKind::Cpu,
+            Backend::Wgpu => BackendKind::Gpu,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct TrainArgs {
+    /// Model preset (toy-quadratic, mnist-mlp, mnist-mlp-large, dcgan, dcgan-small,
+    /// conditional-mlp, conditional-dcgan-small).
+    #[arg(long, default_value = "toy-quadratic")]
+    preset: String,
+    /// 2D dataset for toy presets (quadratic, ring8, grid25, spiral, two-moons, gaussian).
+    #[arg(long, default_value = "quadratic")]
+    dataset: String,
+    /// A CSV of `x,y` points to learn instead of a built-in 2D dataset.
+    #[arg(long)]
+    points: Option<PathBuf>,
+    /// MNIST-format IDX image file (raw or gzip) for image presets.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// MNIST-format IDX label file (needed by the conditional presets).
+    #[arg(long)]
+    labels: Option<PathBuf>,
+    /// Training steps (each is k D updates and the G updates).
+    #[arg(long, default_value_t = 5000)]
+    steps: u64,
+    /// Seed for weights, noise and data sampling.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Loss (minimax, non-saturating, lsgan, wgan-gp, wgan-clip, hinge); the preset's by default.
+    #[arg(long)]
+    loss: Option<String>,
+    /// Batch size; the preset's by default.
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Backend.
+    #[arg(long, value_enum, default_value = "cpu")]
+    backend: Backend,
+    /// Output directory.
+    #[arg(long, default_value = "ganvas-out")]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Seconds to time each preset on each backend (after warm-up).
+    #[arg(long, default_value_t = 3.0)]
+    seconds: f64,
+    /// Only these presets (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    presets: Vec<String>,
+    /// Only this backend.
+    #[arg(long, value_enum)]
+    backend: Option<Backend>,
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Train(args) => train::run(&args),
+        Command::Bench(args) => bench::run(&args),
+    }
+}

@@ -1,0 +1,179 @@
+//! `ganvas train`: one training run with live progress, then samples, a picture and metrics.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use futures_lite::future::block_on;
+use ganvas_engine::data::{Toy2d, encode_idx_u8};
+use ganvas_engine::device::{self, BackendKind};
+use ganvas_engine::loss::LossKind;
+use ganvas_engine::metrics::evaluate_2d;
+use ganvas_engine::preset::Preset;
+use ganvas_engine::rng::Rng;
+use ganvas_engine::training::{Gan, StatsAccumulator, StepValues};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::{TrainArgs, data, plot};
+
+/// Steps between readbacks of the statistics shown on the progress bar.
+const READ_EVERY: u64 = 50;
+/// Samples written and evaluated at the end.
+const SAMPLES_2D: usize = 2000;
+const SAMPLES_IMAGES: usize = 64;
+
+pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
+    let preset = Preset::from_name(&args.preset)?;
+    let backend = BackendKind::from(args.backend);
+    let device = device::device(backend)?;
+    let mut config = preset.config(args.seed);
+    if let Some(loss) = &args.loss {
+        let names: Vec<_> = LossKind::ALL.iter().map(|l| l.name()).collect();
+        config.train.loss = LossKind::from_name(loss).with_context(|| {
+            format!("unknown loss {loss:?}; choose one of {}", names.join(", "))
+        })?;
+    }
+    if let Some(batch) = args.batch {
+        if batch == 0 {
+            bail!("--batch must be at least 1");
+        }
+        config.train.batch_size = batch;
+    }
+    let (toy, images) = if preset.is_image() {
+        (
+            None,
+            Some(data::images(
+                args.data.as_deref(),
+                args.labels.as_deref(),
+                preset,
+            )?),
+        )
+    } else {
+        (
+            Some(data::toy(&args.dataset, args.points.as_deref())?),
+            None,
+        )
+    };
+    let source = data::source(preset, images.as_ref(), toy.clone(), &device)?;
+    let mut gan = Gan::new(config, source, &device)?;
+    fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+
+    let (last, seconds) = train_with_progress(&mut gan, args.steps)?;
+    let steps_per_sec = args.steps as f64 / seconds.max(1e-9);
+    let mut metrics = json!({
+        "preset": preset.name(),
+        "backend": backend.name(),
+        "steps": args.steps,
+        "seed": args.seed,
+        "seconds": seconds,
+        "steps_per_sec": steps_per_sec,
+        "final": stats_json(&last),
+    });
+    match toy {
+        Some(toy) => write_points(&mut gan, &toy, &args.out, &mut metrics, args.seed)?,
+        None => write_images(&mut gan, &args.out)?,
+    }
+    let metrics_path = args.out.join("metrics.json");
+    fs::write(
+        &metrics_path,
+        serde_json::to_string_pretty(&metrics)? + "\n",
+    )?;
+    println!("{}", serde_json::to_string_pretty(&metrics)?);
+    println!("wrote {}", args.out.display());
+    Ok(())
+}
+
+fn train_with_progress(gan: &mut Gan, steps: u64) -> anyhow::Result<(StepValues, f64)> {
+    let bar = ProgressBar::new(steps);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec:>12} {msg}")
+            .expect("a valid template"),
+    );
+    let start = Instant::now();
+    let mut acc = StatsAccumulator::default();
+    let mut last = StepValues::default();
+    for step in 1..=steps {
+        acc.push(gan.train_step());
+        if step % READ_EVERY == 0 || step == steps {
+            if let Some(values) = block_on(acc.read_mean())? {
+                last = values;
+                bar.set_message(format!(
+                    "D loss {:.3}  G loss {:.3}  D(x) {:.2}  D(G(z)) {:.2}",
+                    values.d_loss, values.g_loss, values.d_real, values.d_fake
+                ));
+            }
+            bar.set_position(step);
+        }
+    }
+    bar.finish();
+    Ok((last, start.elapsed().as_secs_f64()))
+}
+
+fn stats_json(values: &StepValues) -> serde_json::Value {
+    json!({
+        "d_loss": values.d_loss,
+        "g_loss": values.g_loss,
+        "d_real": values.d_real,
+        "d_fake": values.d_fake,
+        "critic_gap": values.critic_gap,
+        "gradient_penalty": values.gradient_penalty,
+        "class_accuracy": values.class_accuracy,
+    })
+}
+
+fn write_points(
+    gan: &mut Gan,
+    toy: &Toy2d,
+    out: &Path,
+    metrics: &mut serde_json::Value,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let fake = block_on(gan.sample_points(SAMPLES_2D))?;
+    let real = toy.sample(SAMPLES_2D, &mut Rng::new(seed ^ 0x7265_616c));
+    let mut csv = String::from("x,y\n");
+    for [x, y] in &fake {
+        writeln!(csv, "{x},{y}")?;
+    }
+    fs::write(out.join("samples.csv"), csv)?;
+    plot::scatter(&real, &fake, &out.join("samples.png"))?;
+    let quality = evaluate_2d(toy, &real, &fake);
+    metrics["quality"] = json!({
+        "kl": quality.kl,
+        "js": quality.js,
+        "energy_distance": quality.energy,
+        "modes": quality.mixture.map(|m| json!({
+            "covered": m.modes_covered,
+            "total": m.modes_total,
+            "high_quality_share": m.high_quality_share,
+        })),
+        "quadratic": quality.quadratic.map(|q| json!({
+            "median_relative_error": q.median_rel_error,
+            "x_coverage": q.x_coverage,
+        })),
+    });
+    Ok(())
+}
+
+fn write_images(gan: &mut Gan, out: &Path) -> anyhow::Result<()> {
+    let classes = gan.config().model.classes;
+    // One row per class for a conditional GAN (8 per row), else 64 free samples.
+    let labels: Option<Vec<u8>> = (classes > 0).then(|| {
+        (0..SAMPLES_IMAGES)
+            .map(|i| ((i / 8) % classes) as u8)
+            .collect()
+    });
+    let pixels = block_on(gan.sample_images(SAMPLES_IMAGES, labels.as_deref()))?;
+    let bytes: Vec<u8> = pixels
+        .iter()
+        .map(|v| ((v.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8)
+        .collect();
+    fs::write(
+        out.join("samples.idx"),
+        encode_idx_u8(&[SAMPLES_IMAGES, 28, 28], &bytes),
+    )?;
+    plot::image_grid(&bytes, SAMPLES_IMAGES, 28, 8, &out.join("samples.png"))?;
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Generators and discriminators: MLPs and DCGAN-style convolutional networks.
+
+pub mod activation;
+pub mod conv;
+pub mod conv_discriminator;
+pub mod conv_generator;
+pub mod dropout;
+pub mod mlp;
+pub mod networks;
+
+pub use activation::Activation;
+pub use conv_discriminator::{ConvDiscriminator, ConvDiscriminatorConfig};
+pub use conv_generator::{BatchNormSpec, ConvGenerator, ConvGeneratorConfig, UpBlockConfig};
+pub use mlp::{Mlp, MlpConfig};
+pub use networks::{
+    DataShape, Discriminator, DiscriminatorConfig, DiscriminatorOutput, Generator, GeneratorConfig,
+    ModelConfig, NoiseKind,
+};

@@ -1,0 +1,252 @@
+//! Snapshots: every parameter (and optimiser state, when asked) out to plain `f32` arrays
+//! through one asynchronous readback, and back into a [`Gan`]. Share links and model files
+//! are built on this.
+
+use burn::config::Config;
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, Tensor, TensorData, Transaction};
+
+use crate::error::{Error, Result};
+use crate::optim::{Optimizer, OptimizerKind, OptimizerState};
+use crate::training::{DataSource, Gan, GanConfig};
+
+/// A tensor's shape and values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TensorValues {
+    /// Dimensions.
+    pub shape: Vec<usize>,
+    /// Values, row-major.
+    pub values: Vec<f32>,
+}
+
+/// One optimiser's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimizerValues {
+    /// The update rule.
+    pub kind: OptimizerKind,
+    /// Updates applied.
+    pub step: u64,
+    /// State tensors, per trainable parameter in module order.
+    pub tensors: Vec<TensorValues>,
+}
+
+/// Which parts a snapshot holds beyond the generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SnapshotParts {
+    /// Also the discriminator.
+    pub discriminator: bool,
+    /// Also both optimisers' state (needs `discriminator`).
+    pub optimizers: bool,
+}
+
+/// A GAN's parameters and configuration on the host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// The configuration, as JSON (Burn's `Config` format).
+    pub config_json: String,
+    /// Training steps taken.
+    pub step: u64,
+    /// G's parameters and running statistics in module order.
+    pub generator: Vec<TensorValues>,
+    /// D's, when saved.
+    pub discriminator: Option<Vec<TensorValues>>,
+    /// G's and D's optimiser state, when saved.
+    pub optimizers: Option<[OptimizerValues; 2]>,
+}
+
+impl Snapshot {
+    /// Parses the configuration.
+    pub fn config(&self) -> Result<GanConfig> {
+        GanConfig::load_binary(self.config_json.as_bytes())
+            .map_err(|e| Error::Snapshot(format!("bad configuration: {e}")))
+    }
+}
+
+/// Every float tensor of a module (parameters and running statistics) in module order.
+fn module_tensors<M: Module>(module: &M) -> Vec<(Vec<usize>, Tensor<1>)> {
+    struct Collect(Vec<(Vec<usize>, Tensor<1>)>);
+    impl ModuleVisitor for Collect {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let value = param.val();
+            let shape = value.dims().to_vec();
+            let n: usize = shape.iter().product();
+            let value = if value.is_autodiff() {
+                value.inner()
+            } else {
+                value
+            };
+            self.0.push((shape, value.reshape([n])));
+        }
+    }
+    // `valid()` syncs batch-norm running statistics, which a plain visit may read one step late.
+    let module = module.valid();
+    let mut collect = Collect(Vec::new());
+    module.visit(&mut collect);
+    collect.0
+}
+
+impl Gan {
+    /// Reads the GAN's parameters (and the parts asked for) back in one asynchronous transfer.
+    pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
+        let mut shapes = Vec::new();
+        let mut tx = Transaction::default();
+        let mut register = |tensors: Vec<(Vec<usize>, Tensor<1>)>| {
+            let count = tensors.len();
+            for (shape, tensor) in tensors {
+                shapes.push(shape);
+                tx = std::mem::take(&mut tx).register(tensor);
+            }
+            count
+        };
+        let g_count = register(module_tensors(&self.generator));
+        let d_count = if parts.discriminator {
+            register(module_tensors(&self.discriminator))
+        } else {
+            0
+        };
+        let optimizer_states = if parts.optimizers {
+            let train = &self.config.train;
+            let g = self
+                .g_optimizer
+                .state(train.generator_optimizer.kind, &self.generator);
+            let d = self
+                .d_optimizer
+                .state(train.discriminator_optimizer.kind, &self.discriminator);
+            let with_shapes = |state: &OptimizerState| {
+                state
+                    .tensors
+                    .iter()
+                    .map(|t| (t.dims().to_vec(), t.clone()))
+                    .collect::<Vec<_>>()
+            };
+            let g_n = register(with_shapes(&g));
+            let d_n = register(with_shapes(&d));
+            Some([(g.kind, g.step, g_n), (d.kind, d.step, d_n)])
+        } else {
+            None
+        };
+        let data = tx
+            .execute_async()
+            .await
+            .map_err(|e| Error::Readback(format!("{e:?}")))?;
+        let mut values = data.into_iter().zip(shapes).map(|(data, shape)| {
+            data.try_into_vec::<f32>()
+                .map(|values| TensorValues { shape, values })
+                .map_err(|e| Error::Readback(format!("{e:?}")))
+        });
+        let mut take = |n: usize| values.by_ref().take(n).collect::<Result<Vec<_>>>();
+        let generator = take(g_count)?;
+        let discriminator = if parts.discriminator {
+            Some(take(d_count)?)
+        } else {
+            None
+        };
+        let optimizers = match optimizer_states {
+            Some([(g_kind, g_step, g_n), (d_kind, d_step, d_n)]) => Some([
+                OptimizerValues {
+                    kind: g_kind,
+                    step: g_step,
+                    tensors: take(g_n)?,
+                },
+                OptimizerValues {
+                    kind: d_kind,
+                    step: d_step,
+                    tensors: take(d_n)?,
+                },
+            ]),
+            None => None,
+        };
+        Ok(Snapshot {
+            config_json: self.config.to_string(),
+            step: self.step,
+            generator,
+            discriminator,
+            optimizers,
+        })
+    }
+
+    /// Rebuilds a GAN from a snapshot: parameters, running statistics, and optimiser state
+    /// when present. Parts the snapshot lacks start fresh. Fails, changing nothing, if the
+    /// snapshot does not fit its own configuration.
+    pub fn from_snapshot(snapshot: &Snapshot, data: DataSource, device: &Device) -> Result<Self> {
+        let config = snapshot.config()?;
+        let mut gan = Gan::new(config, data, device)?;
+        let device = gan.device.clone();
+        gan.generator = load_module(gan.generator, &snapshot.generator, &device, "generator")?;
+        if let Some(values) = &snapshot.discriminator {
+            gan.discriminator = load_module(gan.discriminator, values, &device, "discriminator")?;
+        }
+        if let Some([g, d]) = &snapshot.optimizers {
+            let inner = device.clone().inner();
+            gan.g_optimizer = Optimizer::from_state(optimizer_state(g, &inner), &gan.generator)?;
+            gan.d_optimizer =
+                Optimizer::from_state(optimizer_state(d, &inner), &gan.discriminator)?;
+        }
+        gan.step = snapshot.step;
+        Ok(gan)
+    }
+}
+
+fn optimizer_state(values: &OptimizerValues, device: &Device) -> OptimizerState {
+    OptimizerState {
+        kind: values.kind,
+        step: values.step,
+        tensors: values
+            .tensors
+            .iter()
+            .map(|t| Tensor::from_data(TensorData::new(t.values.clone(), [t.values.len()]), device))
+            .collect(),
+    }
+}
+
+/// Loads `values` into `module` in module order, checking every shape first.
+fn load_module<M: Module>(
+    module: M,
+    values: &[TensorValues],
+    device: &Device,
+    name: &str,
+) -> Result<M> {
+    let expected = module_tensors(&module);
+    if expected.len() != values.len() {
+        return Err(Error::Snapshot(format!(
+            "the {name} has {} tensors, the snapshot {}",
+            expected.len(),
+            values.len()
+        )));
+    }
+    for (index, ((shape, _), given)) in expected.iter().zip(values).enumerate() {
+        let count: usize = given.shape.iter().product();
+        if *shape != given.shape || count != given.values.len() {
+            return Err(Error::Snapshot(format!(
+                "{name} tensor {index} has shape {shape:?}, the snapshot {:?}",
+                given.shape
+            )));
+        }
+    }
+    let mut loader = Loader {
+        values: values.iter(),
+        device,
+    };
+    Ok(module.map(&mut loader))
+}
+
+struct Loader<'a, I> {
+    values: I,
+    device: &'a Device,
+}
+
+impl<'a, I: Iterator<Item = &'a TensorValues>> ModuleMapper for Loader<'a, I> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let (id, tensor, mapper) = param.consume();
+        let Some(given) = self.values.next() else {
+            return Param::from_mapped_value(id, tensor, mapper);
+        };
+        let require_grad = tensor.is_require_grad();
+        let data = TensorData::new(given.values.clone(), given.shape.clone());
+        let mut value = Tensor::<D>::from_data(data, self.device);
+        if require_grad {
+            value = value.require_grad();
+        }
+        Param::from_mapped_value(id, value, mapper)
+    }
+}

@@ -1,0 +1,14 @@
+//! Training: the adversarial step, its statistics and the tricks that stabilise it.
+
+pub mod config;
+pub mod data_source;
+pub mod gan;
+pub mod replay;
+pub mod stats;
+mod step;
+
+pub use config::{TrainConfig, Tricks};
+pub use data_source::DataSource;
+pub use gan::{Gan, GanConfig};
+pub use stats::{StatsAccumulator, StepStats, StepValues};
+pub use step::{gradient_penalty, penalty_at};

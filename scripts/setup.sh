@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what GANvas needs on a fresh Debian machine. Idempotent: every step checks first.
+# Usage: scripts/setup.sh [native|vulkan]
+#   native  Rust toolchain pieces for the engine and CLI (always)
+#   vulkan  Mesa's software Vulkan driver (lavapipe), so the wgpu backend runs without a GPU
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+setup_native() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    apt_install curl ca-certificates build-essential
+    log "installing rustup"
+    curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
+    # shellcheck disable=SC1091
+    . "$HOME/.cargo/env"
+  fi
+  # rust-toolchain.toml names the toolchain, the wasm32 target, clippy and rustfmt;
+  # `rustup show` installs whatever of it is missing.
+  rustup show active-toolchain >/dev/null 2>&1 || rustup show >/dev/null
+  rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  rustup component list --installed | grep -q clippy || rustup component add clippy rustfmt
+  apt_install pkg-config
+}
+
+setup_vulkan() {
+  apt_install mesa-vulkan-drivers libvulkan1
+}
+
+for what in "${@:-native}"; do
+  "setup_$what"
+done

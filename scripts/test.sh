@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every GANvas test on a fresh Debian machine, installing what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh native vulkan
+# Build outputs are a cache: keep them outside the checkout so a fresh clone reuses them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ganvas/target}"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n\033[1;32m==>\033[0m %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "clippy (native, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "clippy (wasm32: the engine must build for the browser, blocking calls banned)"
+CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown \
+  -p ganvas-engine --lib -- -D warnings
+
+step "rustdoc (broken intra-doc links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ganvas-engine -p ganvas-cli -q
+
+step "tests: engine and CLI (Flex CPU always; wgpu on lavapipe where a Vulkan adapter exists)"
+cargo test --workspace
