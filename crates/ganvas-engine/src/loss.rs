@@ -132,3 +132,132 @@ pub fn cross_entropy(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
     let log_probs = shifted - log_norm;
     (log_probs * one_hot).sum_dim(1).neg().mean()
 }
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::{Tensor, TensorData};
+
+    use super::*;
+
+    fn column(values: &[f32], device: &burn::tensor::Device) -> Tensor<2> {
+        Tensor::from_data(TensorData::new(values.to_vec(), [values.len(), 1]), device)
+    }
+
+    fn scalar(t: Tensor<1>) -> f32 {
+        t.into_data().try_into_vec::<f32>().expect("f32")[0]
+    }
+
+    fn close(a: f32, b: f32) {
+        assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+    }
+
+    /// D's loss on one real logit and one fake logit with plain targets (1 real, 0 fake).
+    fn d_loss(loss: LossKind, real: f32, fake: f32) -> f32 {
+        let device = burn::tensor::Device::flex();
+        scalar(loss.discriminator(
+            column(&[real], &device),
+            column(&[1.0], &device),
+            column(&[fake], &device),
+            column(&[0.0], &device),
+        ))
+    }
+
+    /// G's loss on one fake logit, and its derivative with respect to that logit.
+    fn g_loss_and_grad(loss: LossKind, fake: f32) -> (f32, f32) {
+        let device = burn::tensor::Device::flex().autodiff();
+        let x = column(&[fake], &device).require_grad();
+        let value = loss.generator(x.clone());
+        let grads = value.backward();
+        let grad = x.grad(&grads).expect("gradient");
+        let grad = grad.into_data().try_into_vec::<f32>().expect("f32")[0];
+        (scalar(value.inner()), grad)
+    }
+
+    #[test]
+    fn discriminator_losses_match_hand_computed_values() {
+        // −log σ(2) − log(1 − σ(−1)) = log(1 + e⁻²) + log(1 + e⁻¹)
+        let bce = (1.0 + (-2.0_f32).exp()).ln() + (1.0 + (-1.0_f32).exp()).ln();
+        close(d_loss(LossKind::Minimax, 2.0, -1.0), bce);
+        close(d_loss(LossKind::NonSaturating, 2.0, -1.0), bce);
+        close(
+            d_loss(LossKind::LeastSquares, 2.0, -1.0),
+            0.5 * 1.0 + 0.5 * 1.0,
+        );
+        close(d_loss(LossKind::WganGp, 2.0, -1.0), -3.0);
+        close(d_loss(LossKind::WganClip, 2.0, -1.0), -3.0);
+        close(d_loss(LossKind::Hinge, 2.0, -1.0), 0.0);
+        close(d_loss(LossKind::Hinge, 0.5, 0.5), 0.5 + 1.5);
+    }
+
+    #[test]
+    fn generator_losses_and_gradients_match_hand_computed_values() {
+        let sigmoid = |x: f32| 1.0 / (1.0 + (-x).exp());
+        let f = -1.0_f32;
+        // minimax: log(1 − σ(f)); d/df = −σ(f), which vanishes as D wins (f → −∞)
+        let (value, grad) = g_loss_and_grad(LossKind::Minimax, f);
+        close(value, (1.0 - sigmoid(f)).ln());
+        close(grad, -sigmoid(f));
+        // non-saturating: −log σ(f); d/df = −(1 − σ(f))
+        let (value, grad) = g_loss_and_grad(LossKind::NonSaturating, f);
+        close(value, -sigmoid(f).ln());
+        close(grad, -(1.0 - sigmoid(f)));
+        // least squares: ½(f − 1)²; d/df = f − 1
+        let (value, grad) = g_loss_and_grad(LossKind::LeastSquares, f);
+        close(value, 2.0);
+        close(grad, -2.0);
+        for loss in [LossKind::WganGp, LossKind::WganClip, LossKind::Hinge] {
+            let (value, grad) = g_loss_and_grad(loss, f);
+            close(value, 1.0);
+            close(grad, -1.0);
+        }
+    }
+
+    #[test]
+    fn cross_entropy_forms_are_stable_for_extreme_logits() {
+        let device = burn::tensor::Device::flex();
+        let logits = column(&[100.0, -100.0], &device);
+        let targets = column(&[0.0, 1.0], &device);
+        let values = bce_with_logits(logits, targets)
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("f32");
+        close(values[0], 100.0);
+        close(values[1], 100.0);
+        let huge = LossKind::NonSaturating.generator(column(&[-200.0], &device));
+        close(scalar(huge), 200.0);
+    }
+
+    #[test]
+    fn label_smoothing_moves_the_real_target() {
+        let device = burn::tensor::Device::flex();
+        let loss = |target: f32| {
+            scalar(LossKind::NonSaturating.discriminator(
+                column(&[3.0], &device),
+                column(&[target], &device),
+                column(&[-3.0], &device),
+                column(&[0.0], &device),
+            ))
+        };
+        // With target 0.9 a very confident D is penalised more than with target 1.
+        assert!(loss(0.9) > loss(1.0) + 0.2);
+    }
+
+    #[test]
+    fn class_cross_entropy_is_log_softmax_of_the_true_class() {
+        let device = burn::tensor::Device::flex();
+        let logits =
+            Tensor::<2>::from_data(TensorData::new(vec![1.0_f32, 2.0, 3.0], [1, 3]), &device);
+        let one_hot =
+            Tensor::<2>::from_data(TensorData::new(vec![0.0_f32, 0.0, 1.0], [1, 3]), &device);
+        let expected = -(3.0_f32.exp() / (1.0_f32.exp() + 2.0_f32.exp() + 3.0_f32.exp())).ln();
+        close(scalar(cross_entropy(logits, one_hot)), expected);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for loss in LossKind::ALL {
+            assert_eq!(LossKind::from_name(loss.name()), Some(loss));
+        }
+        assert_eq!(LossKind::from_name("wgan"), None);
+    }
+}

@@ -1,0 +1,146 @@
+//! The `ganvas` binary as a person runs it: real training runs, real files, clear errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ganvas_engine::data::{decode_idx, encode_idx_u8};
+
+fn ganvas(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ganvas"))
+        .args(args)
+        .output()
+        .expect("the ganvas binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ganvas-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn is_png(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.starts_with(b"\x89PNG\r\n\x1a\n"))
+}
+
+#[test]
+fn trains_the_toy_gan_and_writes_samples_picture_and_metrics() {
+    let out = scratch("toy");
+    let result = ganvas(&[
+        "train",
+        "--preset",
+        "toy-quadratic",
+        "--steps",
+        "30",
+        "--seed",
+        "3",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let csv = std::fs::read_to_string(out.join("samples.csv")).expect("samples.csv");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("x,y"));
+    let rows: Vec<_> = lines.collect();
+    assert_eq!(rows.len(), 2000);
+    for row in rows {
+        let (x, y) = row.split_once(',').expect("two columns");
+        assert!(x.parse::<f32>().is_ok_and(f32::is_finite) && y.parse::<f32>().is_ok());
+    }
+    assert!(is_png(&out.join("samples.png")));
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).expect("metrics"))
+            .expect("valid JSON");
+    assert_eq!(metrics["steps"], 30);
+    assert!(metrics["steps_per_sec"].as_f64().is_some_and(|v| v > 0.0));
+    assert!(
+        metrics["quality"]["quadratic"]["median_relative_error"]
+            .as_f64()
+            .is_some()
+    );
+}
+
+#[test]
+fn trains_an_image_preset_on_idx_files() {
+    let out = scratch("images");
+    let images: Vec<u8> = (0..40 * 784).map(|i| (i % 251) as u8).collect();
+    let labels: Vec<u8> = (0..40).map(|i| (i % 10) as u8).collect();
+    std::fs::write(
+        out.join("images.idx"),
+        encode_idx_u8(&[40, 28, 28], &images),
+    )
+    .expect("write");
+    std::fs::write(out.join("labels.idx"), encode_idx_u8(&[40], &labels)).expect("write");
+    let path = |name: &str| out.join(name).to_str().expect("utf-8").to_owned();
+    let result = ganvas(&[
+        "train",
+        "--preset",
+        "conditional-mlp",
+        "--steps",
+        "3",
+        "--batch",
+        "16",
+        "--data",
+        &path("images.idx"),
+        "--labels",
+        &path("labels.idx"),
+        "--out",
+        &path("run"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let samples = decode_idx(&std::fs::read(out.join("run/samples.idx")).expect("samples.idx"))
+        .expect("valid IDX");
+    assert_eq!(samples.dims, vec![64, 28, 28]);
+    assert!(is_png(&out.join("run/samples.png")));
+}
+
+#[test]
+fn bad_input_is_a_clear_message() {
+    let out = scratch("errors");
+    let dir = out.to_str().expect("utf-8");
+
+    let result = ganvas(&["train", "--dataset", "spiral3", "--out", dir]);
+    assert!(!result.status.success());
+    assert!(stderr(&result).contains("two-moons"), "{}", stderr(&result));
+
+    let csv = out.join("points.csv");
+    std::fs::write(&csv, "x,y\n1,2\n3,oops\n").expect("write");
+    let result = ganvas(&[
+        "train",
+        "--points",
+        csv.to_str().expect("utf-8"),
+        "--out",
+        dir,
+    ]);
+    assert!(!result.status.success());
+    assert!(stderr(&result).contains("line 3"), "{}", stderr(&result));
+
+    let result = ganvas(&["train", "--preset", "dcgan", "--out", dir]);
+    assert!(!result.status.success());
+    assert!(stderr(&result).contains("--data"), "{}", stderr(&result));
+
+    let bad_idx = out.join("bad.idx");
+    std::fs::write(&bad_idx, b"not an idx file").expect("write");
+    let result = ganvas(&[
+        "train",
+        "--preset",
+        "mnist-mlp",
+        "--data",
+        bad_idx.to_str().expect("utf-8"),
+        "--out",
+        dir,
+    ]);
+    assert!(!result.status.success());
+    assert!(stderr(&result).contains("IDX"), "{}", stderr(&result));
+
+    let result = ganvas(&["train", "--preset", "toy", "--out", dir]);
+    assert!(
+        stderr(&result).contains("toy-quadratic"),
+        "{}",
+        stderr(&result)
+    );
+}
