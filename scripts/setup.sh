@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what GANvas needs on a fresh Debian machine. Idempotent: every step checks first.
-# Usage: scripts/setup.sh [native|vulkan]
-#   native  Rust toolchain pieces for the engine and CLI (always)
-#   vulkan  Mesa's software Vulkan driver (lavapipe), so the wgpu backend runs without a GPU
+# Usage: scripts/setup.sh [native|vulkan|web|browser]...
+#   native   Rust toolchain pieces for the engine and CLI
+#   vulkan   Mesa's software Vulkan driver (lavapipe), so the wgpu backend runs without a GPU
+#   web      Trunk and wasm-bindgen-cli (pinned to the wasm-bindgen crate's version)
+#   browser  Debian's Chromium, Node.js and the end-to-end tests' npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,7 @@ apt_install() {
 }
 
 setup_native() {
+  export PATH="$HOME/.cargo/bin:$PATH"
   if ! command -v cargo >/dev/null 2>&1; then
     apt_install curl ca-certificates build-essential
     log "installing rustup"
@@ -39,6 +42,31 @@ setup_native() {
 
 setup_vulkan() {
   apt_install mesa-vulkan-drivers libvulkan1
+}
+
+# Versions must match: trunk 0.22 needs a newer rustc; the CLI must equal the crate exactly.
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+
+setup_web() {
+  setup_native
+  if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+    log "cargo install trunk $TRUNK_VERSION"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+}
+
+setup_browser() {
+  apt_install chromium
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    log "npm ci (tests/e2e)"
+    (cd tests/e2e && npm ci --no-audit --no-fund)
+  fi
 }
 
 for what in "${@:-native}"; do

@@ -2,7 +2,7 @@
 # Runs every GANvas test on a fresh Debian machine, installing what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh native vulkan
+bash scripts/setup.sh native vulkan web browser
 # Build outputs are a cache: keep them outside the checkout so a fresh clone reuses them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ganvas/target}"
 export CARGO_TERM_COLOR=never
@@ -17,10 +17,16 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "clippy (wasm32: the engine must build for the browser, blocking calls banned)"
 CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown \
-  -p ganvas-engine --lib -- -D warnings
+  -p ganvas-engine -p ganvas-web -- -D warnings
 
 step "rustdoc (broken intra-doc links are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ganvas-engine -p ganvas-cli -q
 
 step "tests: engine and CLI (Flex CPU always; wgpu on lavapipe where a Vulkan adapter exists)"
 cargo test --workspace
+
+step "web app: trunk build --release"
+TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline
+
+step "browser end-to-end tests (headless Chromium, WebGPU on SwiftShader)"
+(cd tests/e2e && node --test --test-concurrency=1)

@@ -1,0 +1,97 @@
+// Shared set-up for the end-to-end tests: a static server for the built site on 127.0.0.1 and
+// headless Chromium (Debian's) driven through playwright-core.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+export const DIST = process.env.GANVAS_DIST ?? join(ROOT, 'dist');
+export const SHOTS = join(ROOT, 'target', 'e2e');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.png': 'image/png', '.json': 'application/json',
+};
+
+/** Serves DIST on a free loopback port; resolves to { url, close }. */
+export async function serve() {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+const BASE_ARGS = [
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run', '--disable-dev-shm-usage',
+  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+];
+
+/** Headless Chromium with WebGPU (SwiftShader's software adapter), or without it. */
+export async function launch({ webgpu = true } = {}) {
+  const args = webgpu
+    ? [...BASE_ARGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader']
+    : [...BASE_ARGS, '--disable-gpu', '--disable-features=WebGPU'];
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args,
+  });
+}
+
+/** Opens the app; resolves once the status line shows the device it trains on. */
+export async function open(browser, url, query = '') {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${url}${query}`);
+  await page.getByRole('button', { name: 'Train' }).waitFor();
+  await page.waitForFunction(
+    () => !document.querySelector('button')?.disabled,
+    null, { timeout: 120_000 },
+  );
+  return { page, errors };
+}
+
+/** The numbers in the status line. */
+export async function status(page) {
+  const text = await page.getByRole('status').innerText();
+  const number = (re) => Number((text.match(re) ?? [])[1]);
+  return {
+    text,
+    step: number(/step (\d+)/),
+    dLoss: number(/D loss (-?[\d.]+|NaN|inf)/),
+    gLoss: number(/G loss (-?[\d.]+|NaN|inf)/),
+    stepsPerSec: number(/([\d.]+) steps\/s/),
+  };
+}
+
+/** Waits until the status line shows at least `n` steps. */
+export async function waitForStep(page, n, timeout = 120_000) {
+  await page.waitForFunction(
+    (min) => Number((document.querySelector('[role=status]')?.textContent.match(/step (\d+)/) ?? [])[1]) >= min,
+    n, { timeout },
+  );
+}
+
+/** The playground canvas as a data URL (to compare pixels before and after). */
+export async function canvasPixels(page) {
+  return page.locator('canvas').first().evaluate((c) => c.toDataURL());
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}

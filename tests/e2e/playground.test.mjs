@@ -1,0 +1,122 @@
+// The 2D playground as a person uses it: open, choose data, press Train, watch, pause.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serve, launch, open, status, waitForStep, canvasPixels, screenshot,
+} from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+async function trainAndPause(page, { minSteps, name }) {
+  await page.getByLabel('Dataset').selectOption('quadratic');
+  const before = await canvasPixels(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  await waitForStep(page, minSteps);
+  const running = await status(page);
+  assert.ok(Number.isFinite(running.dLoss) && Number.isFinite(running.gLoss), running.text);
+  assert.notEqual(await canvasPixels(page), before, 'the canvas changes while training');
+  await screenshot(page, name);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Train' }).waitFor();
+  await page.waitForTimeout(800);
+  const paused = (await status(page)).step;
+  await page.waitForTimeout(1500);
+  assert.equal((await status(page)).step, paused, 'Pause stops training');
+  return running;
+}
+
+test('trains the quadratic on WebGPU, and Pause stops it', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=gpu');
+    assert.match((await status(page)).text, /WebGPU/);
+    await page.getByLabel('Model').selectOption('mlp-3x64');
+    const running = await trainAndPause(page, { minSteps: 5, name: 'webgpu-quadratic' });
+    console.log(`# WebGPU (SwiftShader): ${running.text}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('trains on the CPU backend, switches dataset, and keeps the page responsive', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    assert.match((await status(page)).text, /CPU/);
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+      }).observe({ type: 'longtask', buffered: false });
+      window.frames = 0;
+      const tick = () => { window.frames += 1; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    });
+    const start = Date.now();
+    const framesBefore = await page.evaluate(() => window.frames);
+    const running = await trainAndPause(page, { minSteps: 50, name: 'cpu-quadratic' });
+    const seconds = (Date.now() - start) / 1000;
+    const frames = (await page.evaluate(() => window.frames)) - framesBefore;
+    const longTasks = await page.evaluate(() => window.longTasks);
+    console.log(`# CPU: ${running.text}`);
+    console.log(`# frames: ${(frames / seconds).toFixed(1)} fps while training; long tasks (>50 ms): ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
+
+    await page.getByLabel('Dataset').selectOption('ring8');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await waitForStep(page, 20);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await screenshot(page, 'cpu-ring8');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without WebGPU the page says so and trains on the CPU', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = await open(browser, server.url);
+    const banner = page.getByRole('note');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /WebGPU is unavailable/);
+    assert.match((await status(page)).text, /CPU/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    await waitForStep(page, 10);
+    await screenshot(page, 'no-webgpu-fallback');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a bad CSV upload shows an error and keeps the current dataset', async () => {
+  const browser = await launch();
+  try {
+    const { page } = await open(browser, server.url, '?backend=cpu');
+    await page.getByLabel('Dataset').selectOption('two-moons');
+    await page.getByLabel(/Upload points/).setInputFiles({
+      name: 'points.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n1,2\nfoo,3\n'),
+    });
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /line 3/);
+    assert.match(await alert.innerText(), /unchanged/);
+    assert.equal(await page.getByLabel('Dataset').inputValue(), 'two-moons');
+    await screenshot(page, 'bad-csv');
+
+    // A good file replaces the dataset and trains.
+    await page.getByLabel(/Upload points/).setInputFiles({
+      name: 'line.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n0,0\n1,1\n2,2\n3,3\n'),
+    });
+    await page.getByRole('alert').waitFor({ state: 'detached' });
+    await page.locator('h1').click();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await waitForStep(page, 5);
+  } finally {
+    await browser.close();
+  }
+});

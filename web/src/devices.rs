@@ -1,0 +1,82 @@
+//! Which device trains: WebGPU when the browser has it (and it is faster), else the CPU.
+
+use burn::tensor::Device;
+use ganvas_engine::device;
+
+/// The device the user asked for in the URL (`?backend=gpu|cpu|auto`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Requested {
+    /// Time both and keep the faster.
+    Auto,
+    /// WebGPU (falls back to the CPU with a banner if it is unavailable).
+    Gpu,
+    /// The Flex CPU backend.
+    Cpu,
+}
+
+impl Requested {
+    /// Reads `backend` from the page's query string.
+    pub fn from_url() -> Self {
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+        match params.and_then(|p| p.get("backend")).as_deref() {
+            Some("gpu") => Requested::Gpu,
+            Some("cpu") => Requested::Cpu,
+            _ => Requested::Auto,
+        }
+    }
+}
+
+/// The devices this page can train on.
+#[derive(Clone, Debug)]
+pub struct Devices {
+    /// The Flex CPU device (always there).
+    pub cpu: Device,
+    /// The WebGPU device, if it initialised.
+    pub gpu: Option<Device>,
+    /// Why WebGPU is not available, to show in a banner.
+    pub gpu_problem: Option<String>,
+}
+
+/// Initialises WebGPU unless the user asked for the CPU. Never fails: problems become a reason.
+pub async fn init(requested: Requested) -> Devices {
+    let cpu = device::cpu();
+    if requested == Requested::Cpu {
+        return Devices {
+            cpu,
+            gpu: None,
+            gpu_problem: None,
+        };
+    }
+    if !browser_has_webgpu() {
+        return Devices {
+            cpu,
+            gpu: None,
+            gpu_problem: Some(
+                "this browser does not offer WebGPU (navigator.gpu is missing)".into(),
+            ),
+        };
+    }
+    match device::gpu_async().await {
+        Ok(gpu) => Devices {
+            cpu,
+            gpu: Some(gpu),
+            gpu_problem: None,
+        },
+        Err(error) => Devices {
+            cpu,
+            gpu: None,
+            gpu_problem: Some(error.to_string()),
+        },
+    }
+}
+
+fn browser_has_webgpu() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    js_sys::Reflect::get(&window.navigator(), &"gpu".into())
+        .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+}
