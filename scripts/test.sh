@@ -6,6 +6,11 @@ bash scripts/setup.sh native vulkan web browser
 # Build outputs are a cache: keep them outside the checkout so a fresh clone reuses them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ganvas/target}"
 export CARGO_TERM_COLOR=never
+# Mesa's lavapipe complains on every start when there is no runtime directory (as under CI).
+if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
+  XDG_RUNTIME_DIR="$(mktemp -d)"
+  export XDG_RUNTIME_DIR
+fi
 
 step() { printf '\n\033[1;32m==>\033[0m %s\n' "$*"; }
 
