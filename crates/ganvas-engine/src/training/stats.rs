@@ -1,6 +1,8 @@
 //! Training statistics kept on the device and read back in one transfer.
 
-use burn::tensor::{Tensor, Transaction};
+use burn::tensor::Tensor;
+
+use super::gan::read_f32;
 
 use crate::error::{Error, Result};
 
@@ -100,16 +102,7 @@ impl StatsAccumulator {
         };
         let count = std::mem::take(&mut self.count);
         let mean = sum.div_scalar(count as f64);
-        let data = Transaction::default()
-            .register(mean)
-            .execute_async()
-            .await
-            .map_err(|e| Error::Readback(format!("{e:?}")))?;
-        let values = data
-            .first()
-            .ok_or_else(|| Error::Readback("no data".into()))?
-            .try_to_vec::<f32>()
-            .map_err(|e| Error::Readback(format!("{e:?}")))?;
+        let values = read_f32(mean).await?;
         StepValues::from_slice(&values).map(Some)
     }
 }
