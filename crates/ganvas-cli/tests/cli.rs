@@ -23,6 +23,17 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Runs `ganvas` with `args`, which must fail with a message containing `needle`.
+fn fails_saying(args: &[&str], needle: &str) {
+    let result = ganvas(args);
+    assert!(!result.status.success(), "{args:?} should fail");
+    assert!(
+        stderr(&result).contains(needle),
+        "{args:?}: {}",
+        stderr(&result)
+    );
+}
+
 fn is_png(path: &Path) -> bool {
     std::fs::read(path).is_ok_and(|bytes| bytes.starts_with(b"\x89PNG\r\n\x1a\n"))
 }
@@ -103,44 +114,33 @@ fn bad_input_is_a_clear_message() {
     let out = scratch("errors");
     let dir = out.to_str().expect("utf-8");
 
-    let result = ganvas(&["train", "--dataset", "spiral3", "--out", dir]);
-    assert!(!result.status.success());
-    assert!(stderr(&result).contains("two-moons"), "{}", stderr(&result));
+    fails_saying(
+        &["train", "--dataset", "spiral3", "--out", dir],
+        "two-moons",
+    );
 
     let csv = out.join("points.csv");
     std::fs::write(&csv, "x,y\n1,2\n3,oops\n").expect("write");
-    let result = ganvas(&[
-        "train",
-        "--points",
-        csv.to_str().expect("utf-8"),
-        "--out",
-        dir,
-    ]);
-    assert!(!result.status.success());
-    assert!(stderr(&result).contains("line 3"), "{}", stderr(&result));
+    let csv = csv.to_str().expect("utf-8");
+    fails_saying(&["train", "--points", csv, "--out", dir], "line 3");
 
-    let result = ganvas(&["train", "--preset", "dcgan", "--out", dir]);
-    assert!(!result.status.success());
-    assert!(stderr(&result).contains("--data"), "{}", stderr(&result));
+    fails_saying(&["train", "--preset", "dcgan", "--out", dir], "--data");
 
     let bad_idx = out.join("bad.idx");
     std::fs::write(&bad_idx, b"not an idx file").expect("write");
-    let result = ganvas(&[
-        "train",
-        "--preset",
-        "mnist-mlp",
-        "--data",
-        bad_idx.to_str().expect("utf-8"),
-        "--out",
-        dir,
-    ]);
-    assert!(!result.status.success());
-    assert!(stderr(&result).contains("IDX"), "{}", stderr(&result));
-
-    let result = ganvas(&["train", "--preset", "toy", "--out", dir]);
-    assert!(
-        stderr(&result).contains("toy-quadratic"),
-        "{}",
-        stderr(&result)
+    let bad_idx = bad_idx.to_str().expect("utf-8");
+    fails_saying(
+        &[
+            "train",
+            "--preset",
+            "mnist-mlp",
+            "--data",
+            bad_idx,
+            "--out",
+            dir,
+        ],
+        "IDX",
     );
+
+    fails_saying(&["train", "--preset", "toy", "--out", dir], "toy-quadratic");
 }
