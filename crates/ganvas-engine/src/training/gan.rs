@@ -7,6 +7,7 @@ use burn::tensor::{Device, Tensor, TensorData, Transaction};
 use super::config::TrainConfig;
 use super::data_source::{DataSource, one_hot};
 use super::replay::ReplayBuffer;
+use super::step::StepProgress;
 use crate::error::{Error, Result};
 use crate::model::{DataShape, Discriminator, DiscriminatorOutput, Generator, ModelConfig};
 use crate::optim::{Optimizer, trainable_params};
@@ -37,6 +38,7 @@ pub struct Gan {
     pub(crate) rng: Rng,
     pub(crate) device: Device,
     pub(crate) step: u64,
+    pub(crate) progress: StepProgress,
 }
 
 impl Gan {
@@ -59,6 +61,7 @@ impl Gan {
             rng,
             device,
             step: 0,
+            progress: StepProgress::default(),
         })
     }
 

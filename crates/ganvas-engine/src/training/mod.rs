@@ -3,6 +3,7 @@
 pub mod config;
 pub mod data_source;
 pub mod gan;
+mod inspect;
 pub mod replay;
 pub mod stats;
 mod step;

@@ -15,6 +15,7 @@ use crate::loss::{LossKind, cross_entropy};
 use crate::model::Discriminator;
 
 /// D's side of a step, as scalar tensors `[1]` detached from any graph.
+#[derive(Debug)]
 struct DiscriminatorStats {
     loss: Tensor<1>,
     real: Tensor<1>,
@@ -24,22 +25,49 @@ struct DiscriminatorStats {
     class_accuracy: Tensor<1>,
 }
 
+/// How far the current step has got (see [`Gan::train_update`]).
+#[derive(Debug, Default)]
+pub(crate) struct StepProgress {
+    d_done: usize,
+    g_done: usize,
+    d_stats: Option<DiscriminatorStats>,
+    g_loss: Option<Tensor<1>>,
+}
+
 impl Gan {
     /// One training step: `d_steps` discriminator updates, then `g_steps` generator updates.
-    /// Returns this step's statistics without reading them back.
+    /// Returns this step's statistics without reading them back. Finishes a step that
+    /// [`Gan::train_update`] has started.
     pub fn train_step(&mut self) -> StepStats {
-        let mut d_stats = None;
-        for _ in 0..self.config.train.d_steps {
-            d_stats = Some(self.discriminator_update());
+        loop {
+            if let Some(stats) = self.train_update() {
+                return stats;
+            }
         }
-        let d_stats = d_stats.unwrap_or_else(|| self.discriminator_eval_stats());
-        let mut g_loss = None;
-        for _ in 0..self.config.train.g_steps {
-            g_loss = Some(self.generator_update());
+    }
+
+    /// One network update of the current step (D's first, then G's), so that a caller with a
+    /// time budget (a browser frame) can spread a step's updates over several calls. Returns
+    /// the step's statistics when this update completed it.
+    pub fn train_update(&mut self) -> Option<StepStats> {
+        let (d_steps, g_steps) = (self.config.train.d_steps, self.config.train.g_steps);
+        if self.progress.d_done < d_steps {
+            self.progress.d_stats = Some(self.discriminator_update());
+            self.progress.d_done += 1;
+        } else if self.progress.g_done < g_steps {
+            self.progress.g_loss = Some(self.generator_update());
+            self.progress.g_done += 1;
         }
-        let g_loss = g_loss.unwrap_or_else(|| d_stats.loss.zeros_like());
+        if self.progress.d_done < d_steps || self.progress.g_done < g_steps {
+            return None;
+        }
+        let done = std::mem::take(&mut self.progress);
+        let d_stats = done
+            .d_stats
+            .unwrap_or_else(|| self.discriminator_eval_stats());
+        let g_loss = done.g_loss.unwrap_or_else(|| d_stats.loss.zeros_like());
         self.step += 1;
-        StepStats(Tensor::cat(
+        Some(StepStats(Tensor::cat(
             vec![
                 d_stats.loss,
                 g_loss,
@@ -50,7 +78,12 @@ impl Gan {
                 d_stats.class_accuracy,
             ],
             0,
-        ))
+        )))
+    }
+
+    /// Network updates in one step (`d_steps + g_steps`).
+    pub fn updates_per_step(&self) -> usize {
+        self.config.train.d_steps + self.config.train.g_steps
     }
 
     /// Only D's updates (the "train D" single step).

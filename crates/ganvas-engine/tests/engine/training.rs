@@ -163,3 +163,36 @@ fn learning_rates_and_k_change_without_a_reset() {
     assert_eq!(before.generator, after.generator, "lr 0 leaves G unchanged");
     assert_eq!(gan.step_count(), 2);
 }
+
+#[test]
+fn a_step_spread_over_single_updates_equals_a_whole_step() {
+    let _serial = crate::common::serial();
+    let device = ganvas_engine::device::cpu();
+    let build = || {
+        Gan::new(
+            Preset::ToyQuadratic.config(9),
+            DataSource::points(Toy2d::Ring8),
+            &device,
+        )
+        .expect("builds")
+    };
+    let mut whole = build();
+    let whole_stats: Vec<_> = (0..2)
+        .map(|_| block_on(whole.train_step().read()).expect("stats"))
+        .collect();
+    let mut spread = build();
+    assert_eq!(spread.updates_per_step(), 20);
+    let mut spread_stats = Vec::new();
+    let mut updates = 0;
+    while spread_stats.len() < 2 {
+        updates += 1;
+        if let Some(stats) = spread.train_update() {
+            assert_eq!(spread.step_count(), spread_stats.len() as u64 + 1);
+            spread_stats.push(block_on(stats.read()).expect("stats"));
+        }
+    }
+    assert_eq!(updates, 40, "10 D + 10 G updates per step");
+    assert_eq!(whole_stats, spread_stats);
+    let snapshot = |gan: &Gan| block_on(gan.snapshot(SnapshotParts::default())).expect("snap");
+    assert_eq!(snapshot(&whole).generator, snapshot(&spread).generator);
+}
