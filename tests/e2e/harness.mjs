@@ -57,7 +57,7 @@ export async function open(browser, url, query = '') {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(`${url}${query}`);
-  await page.getByRole('button', { name: 'Train' }).waitFor();
+  await page.getByRole('button', { name: 'Train', exact: true }).waitFor();
   await page.waitForFunction(
     () => !document.querySelector('button')?.disabled,
     null, { timeout: 120_000 },

@@ -12,7 +12,7 @@ after(async () => { await server.close(); });
 async function trainAndPause(page, { minSteps, name }) {
   await page.getByLabel('Dataset').selectOption('quadratic');
   const before = await canvasPixels(page);
-  await page.getByRole('button', { name: 'Train' }).click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByRole('button', { name: 'Pause' }).waitFor();
   await waitForStep(page, minSteps);
   const running = await status(page);
@@ -20,7 +20,7 @@ async function trainAndPause(page, { minSteps, name }) {
   assert.notEqual(await canvasPixels(page), before, 'the canvas changes while training');
   await screenshot(page, name);
   await page.getByRole('button', { name: 'Pause' }).click();
-  await page.getByRole('button', { name: 'Train' }).waitFor();
+  await page.getByRole('button', { name: 'Train', exact: true }).waitFor();
   await page.waitForTimeout(800);
   const paused = (await status(page)).step;
   await page.waitForTimeout(1500);
@@ -33,7 +33,7 @@ test('trains the quadratic on WebGPU, and Pause stops it', async () => {
   try {
     const { page, errors } = await open(browser, server.url, '?backend=gpu');
     assert.match((await status(page)).text, /WebGPU/);
-    await page.getByLabel('Model').selectOption('mlp-3x64');
+    await page.getByLabel('Model').selectOption('mlp');
     const running = await trainAndPause(page, { minSteps: 5, name: 'webgpu-quadratic' });
     console.log(`# WebGPU (SwiftShader): ${running.text}`);
     assert.deepEqual(errors, []);
@@ -66,7 +66,7 @@ test('trains on the CPU backend, switches dataset, and keeps the page responsive
     console.log(`# frames: ${(frames / seconds).toFixed(1)} fps while training; long tasks (>50 ms): ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
 
     await page.getByLabel('Dataset').selectOption('ring8');
-    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitForStep(page, 20);
     await page.getByRole('button', { name: 'Pause' }).click();
     await screenshot(page, 'cpu-ring8');
@@ -84,7 +84,7 @@ test('without WebGPU the page says so and trains on the CPU', async () => {
     await banner.waitFor();
     assert.match(await banner.innerText(), /WebGPU is unavailable/);
     assert.match((await status(page)).text, /CPU/);
-    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
     await waitForStep(page, 10);
     await screenshot(page, 'no-webgpu-fallback');
   } finally {

@@ -3,11 +3,31 @@
 #[cfg(target_family = "wasm")]
 mod app;
 #[cfg(target_family = "wasm")]
+mod bench;
+#[cfg(target_family = "wasm")]
+mod buttons;
+#[cfg(target_family = "wasm")]
+mod controls;
+#[cfg(target_family = "wasm")]
 mod devices;
 #[cfg(target_family = "wasm")]
 mod draw;
 #[cfg(target_family = "wasm")]
+mod explain;
+#[cfg(target_family = "wasm")]
+mod fields;
+#[cfg(target_family = "wasm")]
+mod project;
+#[cfg(target_family = "wasm")]
+mod run_loop;
+#[cfg(target_family = "wasm")]
+mod setup;
+#[cfg(target_family = "wasm")]
+mod state;
+#[cfg(target_family = "wasm")]
 mod trainer;
+#[cfg(target_family = "wasm")]
+mod views;
 
 #[cfg(target_family = "wasm")]
 #[allow(unsafe_code)] // one call into the linker's constructor table; see `main`.

@@ -1,82 +1,94 @@
-//! A training session in the page: the GAN, its statistics, and what one frame needs.
+//! A training session in the page: the GAN, its statistics, and what one frame shows.
 
 use burn::tensor::{Device, Tensor, TensorData};
 use ganvas_engine::data::{Standardizer, Toy2d};
-use ganvas_engine::loss::LossKind;
-use ganvas_engine::model::{Activation, NoiseKind};
-use ganvas_engine::preset::{Preset, custom_mlp};
+use ganvas_engine::metrics::{QuadraticQuality, grid_kl_js, mode_coverage, quadratic_quality};
+use ganvas_engine::metrics::ModeCoverage;
 use ganvas_engine::rng::Rng;
-use ganvas_engine::training::gan::read_f32;
-use ganvas_engine::training::{DataSource, Gan, GanConfig, StatsAccumulator, StepValues};
+use ganvas_engine::training::gan::read_many;
+use ganvas_engine::training::{DataSource, Gan, StatsAccumulator, StepStats, StepValues};
 use ganvas_engine::{Error, Result};
 
-/// Samples drawn per frame.
+use crate::project::Projection;
+use crate::setup::Setup;
+
+/// Generated (and real) points drawn per frame.
 pub const FRAME_SAMPLES: usize = 512;
 /// Heatmap cells per side.
 pub const HEAT_CELLS: usize = 32;
+/// Lines per side of the generator's manifold grid.
+pub const MANIFOLD_SIDE: usize = 17;
+/// Real points kept for drawing and metrics.
+const REAL_POINTS: usize = 1000;
 
-/// The model menu.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ModelChoice {
-    /// The tutorial's tiny GAN.
-    ToyQuadratic,
-    /// Three hidden layers of 64 leaky-ReLU units (covers mixtures well).
-    Mlp3x64,
+/// Which of the optional views a frame computes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wanted {
+    /// G's warp of a noise grid.
+    pub manifold: bool,
+    /// Where G's loss pushes each fake.
+    pub arrows: bool,
+    /// D's hidden features of real and fake samples.
+    pub features: bool,
 }
 
-impl ModelChoice {
-    /// Menu entries `(value, label)`.
-    pub const MENU: [(&'static str, &'static str); 2] = [
-        ("toy-quadratic", "toy-quadratic (16-unit MLPs)"),
-        ("mlp-3x64", "MLP 3×64"),
-    ];
-
-    /// Parses a menu value.
-    pub fn from_value(value: &str) -> Option<Self> {
-        match value {
-            "toy-quadratic" => Some(ModelChoice::ToyQuadratic),
-            "mlp-3x64" => Some(ModelChoice::Mlp3x64),
-            _ => None,
-        }
-    }
-
-    fn config(self, seed: u64) -> Result<GanConfig> {
-        match self {
-            ModelChoice::ToyQuadratic => Ok(Preset::ToyQuadratic.config(seed)),
-            ModelChoice::Mlp3x64 => {
-                Ok(
-                    custom_mlp(3, 64, Activation::LeakyRelu(0.2), 2, NoiseKind::Normal)?
-                        .with_seed(seed),
-                )
-            }
-        }
-    }
+/// D's hidden features of the shown samples, in two dimensions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeatureView {
+    /// Real samples' features.
+    pub real: Vec<[f32; 2]>,
+    /// Fake samples' features (the same fixed noise every frame).
+    pub fake: Vec<[f32; 2]>,
+    /// The fake centroid one frame ago, before the last G updates.
+    pub previous_fake_centroid: Option<[f32; 2]>,
+    /// How the features were brought to 2D: `None` when D's layer has exactly 2 units, else
+    /// the layer's width (projected on its first two principal components).
+    pub projected_from: Option<usize>,
 }
 
-/// Everything the controls choose.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Setup {
-    /// The 2D distribution.
-    pub dataset: Toy2d,
-    /// The networks.
-    pub model: ModelChoice,
-    /// The loss; `None` keeps the model's own.
-    pub loss: Option<LossKind>,
-    /// G's and D's learning rates; `None` keeps the model's own.
-    pub lr: Option<(f64, f64)>,
-    /// D updates per step; `None` keeps the model's own.
-    pub d_steps: Option<usize>,
+/// How good the fakes are, by the measures that apply to the dataset.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Quality {
+    /// KL(real ‖ fake) on a 30×30 grid, nats.
+    pub kl: f32,
+    /// Jensen–Shannon divergence on the same grid, nats (at most ln 2).
+    pub js: f32,
+    /// Mode coverage (ring, grid, Gaussian).
+    pub modes: Option<ModeCoverage>,
+    /// Curve fit (quadratic).
+    pub curve: Option<QuadraticQuality>,
 }
 
 /// What one frame draws.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Frame {
-    /// Mean statistics of the steps since the last frame.
-    pub stats: Option<StepValues>,
-    /// Generated points, original units.
+    /// Generated points from a fixed batch of noise, original units.
     pub fakes: Vec<[f32; 2]>,
-    /// D's output on a `HEAT_CELLS²` grid over `bounds`, row 0 at the top, scaled to [0, 1].
+    /// D's output on a `HEAT_CELLS²` grid, row 0 at the top, scaled to [0, 1].
     pub heat: Vec<f32>,
+    /// G applied to a `MANIFOLD_SIDE²` noise grid, original units (empty when not wanted).
+    pub manifold: Vec<[f32; 2]>,
+    /// Per fake, the direction G's loss moves it, original units (empty when not wanted).
+    pub arrows: Vec<[f32; 2]>,
+    /// D's features (when wanted and D has a feature layer).
+    pub features: Option<FeatureView>,
+    /// D's output on the shown real points: P(real) for cross-entropy losses, a score otherwise.
+    pub d_real: Vec<f32>,
+    /// D's output on the shown fakes, in the same units.
+    pub d_fake: Vec<f32>,
+    /// Quality of the fakes.
+    pub quality: Quality,
+}
+
+/// What a single manual update trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Single {
+    /// Finish one whole step (k D updates, then G's).
+    Step,
+    /// One discriminator update only.
+    Discriminator,
+    /// One generator update only.
+    Generator,
 }
 
 /// A GAN training in the page.
@@ -84,86 +96,224 @@ pub struct Trainer {
     /// The GAN.
     pub gan: Gan,
     acc: StatsAccumulator,
-    /// Real points (original units) for drawing.
+    /// Real points (original units) for drawing and metrics.
     pub real: Vec<[f32; 2]>,
     /// Plot area in original units: `[x_min, y_min, x_max, y_max]`.
     pub bounds: [f32; 4],
-    grid: Tensor<2>,
+    dataset: Toy2d,
+    standardizer: Standardizer,
+    /// Heat grid, real points shown and fixed noise, concatenated for one D pass.
+    heat_grid: Tensor<2>,
+    real_shown: Tensor<2>,
+    noise: Tensor<2>,
+    manifold_input: Tensor<2>,
+    projection: Projection,
+    last_fake_centroid: Option<[f32; 2]>,
 }
 
 impl Trainer {
-    /// Builds a fresh GAN for `setup` on `device`.
-    pub fn new(setup: &Setup, device: &Device) -> Result<Self> {
-        let mut config = setup.model.config(7)?;
-        if let Some(loss) = setup.loss {
-            config.train.loss = loss;
-        }
-        apply_rates(&mut config, setup);
+    /// Builds a fresh GAN for `setup` on `device`; `fixed_bounds` keeps the plot area (for
+    /// hand-drawn data), else it is fitted to the data.
+    pub fn new(setup: &Setup, device: &Device, fixed_bounds: Option<[f32; 4]>) -> Result<Self> {
+        let config = setup.gan_config()?;
         let data = DataSource::points(setup.dataset.clone());
         let DataSource::Points { standardizer, .. } = &data else {
             return Err(Error::Config("the playground draws 2D data".into()));
         };
         let standardizer = *standardizer;
-        let gan = Gan::new(config, data, device)?;
-        let real = setup.dataset.sample(1000, &mut Rng::new(1));
-        let bounds = bounds(&real);
-        let grid = heat_grid(bounds, &standardizer, &device.clone().inner());
+        let mut gan = Gan::new(config, data, device)?;
+        let real = setup.dataset.sample(REAL_POINTS, &mut Rng::new(1));
+        let bounds = fixed_bounds.unwrap_or_else(|| fit_bounds(&real));
+        let inner = device.clone();
+        let heat_grid = heat_grid(bounds, &standardizer, &inner);
+        let shown = &real[..FRAME_SAMPLES.min(real.len())];
+        let real_shown = points_tensor(&standardizer.forward_all(shown), &inner);
+        let (noise, _) = gan.generator_input(FRAME_SAMPLES, None, &inner)?;
+        let manifold_input = gan.noise_grid(MANIFOLD_SIDE, &inner);
         Ok(Self {
             gan,
             acc: StatsAccumulator::default(),
             real,
             bounds,
-            grid,
+            dataset: setup.dataset.clone(),
+            standardizer,
+            heat_grid,
+            real_shown,
+            noise,
+            manifold_input,
+            projection: Projection::default(),
+            last_fake_centroid: None,
         })
     }
 
-    /// Applies loss, learning rates and k from `setup` without a reset.
+    /// Applies loss, optimisers, batch, k and tricks from `setup` without a reset.
     pub fn retune(&mut self, setup: &Setup) {
-        let mut config = self.gan.config().clone();
-        if let Some(loss) = setup.loss {
-            config.train.loss = loss;
-        }
-        apply_rates(&mut config, setup);
-        self.gan.set_train_config(config.train);
+        self.gan.set_train_config(setup.train.clone());
     }
 
-    /// Queues training steps until `budget_ms` has passed (`now` gives milliseconds); at least
-    /// one. Returns the number of steps.
+    /// Queues single network updates until `budget_ms` has passed (`now` gives milliseconds);
+    /// at least one. Returns the number of whole steps completed.
     pub fn run_for(&mut self, budget_ms: f64, now: impl Fn() -> f64) -> usize {
         let start = now();
         let mut steps = 0;
         loop {
-            self.acc.push(self.gan.train_step());
-            steps += 1;
+            if let Some(stats) = self.gan.train_update() {
+                self.acc.push(stats);
+                steps += 1;
+            }
             if now() - start >= budget_ms {
                 return steps;
             }
         }
     }
 
-    /// Reads what a frame shows: statistics, fresh samples and D's heatmap.
-    pub async fn frame(&mut self) -> Result<Frame> {
-        let stats = self.acc.read_mean().await?;
-        let fakes = self.gan.sample_points(FRAME_SAMPLES).await?;
-        let out = self.gan.discriminate(self.grid.clone()).logit;
-        let mut heat = read_f32(out).await?;
-        normalise_heat(&mut heat, self.gan.config().train.loss);
-        Ok(Frame { stats, fakes, heat })
+    /// Queues `n` whole steps (benchmarks), their statistics averaged into the next read.
+    pub fn train_steps(&mut self, n: usize) {
+        for _ in 0..n {
+            self.acc.push(self.gan.train_step());
+        }
+    }
+
+    /// Reads the mean statistics of the steps since the last read (waits for the device).
+    pub async fn read_stats(&mut self) -> Result<Option<StepValues>> {
+        self.acc.read_mean().await
+    }
+
+    /// One manual update; its statistics are returned, not averaged into the next frame's.
+    pub fn single(&mut self, what: Single) -> StepStats {
+        match what {
+            Single::Step => self.gan.train_step(),
+            Single::Discriminator => self.gan.train_discriminator_only(),
+            Single::Generator => self.gan.train_generator_only(),
+        }
+    }
+
+    /// Reads what a frame shows, in one round of transfers.
+    pub async fn frame(&mut self, wanted: Wanted) -> Result<Frame> {
+        let generator = self.gan.generator_eval();
+        let fakes = generator.forward(self.noise.clone()); // [512, 2]
+        let probe = Tensor::cat(
+            vec![
+                self.heat_grid.clone(),
+                self.real_shown.clone(),
+                fakes.clone(),
+            ],
+            0,
+        );
+        let out = self.gan.discriminate(probe);
+        let mut tensors = vec![fakes.clone(), out.logit];
+        let mut slot = |tensor: Tensor<2>| {
+            tensors.push(tensor);
+            tensors.len() - 1
+        };
+        let features_at = out.features.filter(|_| wanted.features).map(&mut slot);
+        let arrows_at = wanted
+            .arrows
+            .then(|| slot(self.gan.generator_push(fakes)));
+        let manifold_at = wanted
+            .manifold
+            .then(|| slot(generator.forward(self.manifold_input.clone())));
+        let values = read_many(tensors).await?;
+
+        let fakes = self.standardizer.inverse_flat(&values[0]);
+        let loss = self.gan.config().train.loss;
+        let logits = &values[1];
+        let cells = HEAT_CELLS * HEAT_CELLS;
+        let shown = self.real_shown.dims()[0];
+        let mut heat = logits[..cells].to_vec();
+        normalise_heat(&mut heat, loss.has_probability_output());
+        let display = |raw: &[f32]| -> Vec<f32> {
+            if loss.has_probability_output() {
+                raw.iter().map(|&v| sigmoid(v)).collect()
+            } else {
+                raw.to_vec()
+            }
+        };
+        let d_real = display(&logits[cells..cells + shown]);
+        let d_fake = display(&logits[cells + shown..]);
+        let std = self.standardizer.std;
+        let arrows = arrows_at.map_or_else(Vec::new, |i| {
+            values[i]
+                .chunks_exact(2)
+                .map(|v| [v[0] * std[0], v[1] * std[1]])
+                .collect()
+        });
+        let manifold = manifold_at.map_or_else(Vec::new, |i| {
+            self.standardizer.inverse_flat(&values[i])
+        });
+        let features = features_at.map(|i| self.features(&values[i], cells, shown));
+        let quality = quality(&self.dataset, &self.real, &fakes);
+        Ok(Frame {
+            fakes,
+            heat,
+            manifold,
+            arrows,
+            features,
+            d_real,
+            d_fake,
+            quality,
+        })
+    }
+
+    /// D's features of the real and fake probe rows, in 2D.
+    fn features(&mut self, flat: &[f32], cells: usize, shown: usize) -> FeatureView {
+        let rows = cells + shown + FRAME_SAMPLES;
+        let width = flat.len() / rows;
+        let samples = &flat[cells * width..];
+        let (points, projected_from) = if width == 2 {
+            (
+                samples.chunks_exact(2).map(|p| [p[0], p[1]]).collect(),
+                None,
+            )
+        } else {
+            (self.projection.fit_project(samples, width), Some(width))
+        };
+        let (real, fake): (Vec<[f32; 2]>, Vec<[f32; 2]>) = (
+            points[..shown].to_vec(),
+            points[shown..].to_vec(),
+        );
+        let centroid = centroid(&fake);
+        let previous = self.last_fake_centroid.replace(centroid);
+        FeatureView {
+            real,
+            fake,
+            previous_fake_centroid: previous,
+            projected_from,
+        }
     }
 }
 
-fn apply_rates(config: &mut GanConfig, setup: &Setup) {
-    if let Some((g, d)) = setup.lr {
-        config.train.generator_optimizer.lr = g;
-        config.train.discriminator_optimizer.lr = d;
+/// The mean of `points`.
+pub fn centroid(points: &[[f32; 2]]) -> [f32; 2] {
+    let n = points.len().max(1) as f32;
+    let sum = points
+        .iter()
+        .fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
+    [sum[0] / n, sum[1] / n]
+}
+
+fn quality(dataset: &Toy2d, real: &[[f32; 2]], fakes: &[[f32; 2]]) -> Quality {
+    let (kl, js) = grid_kl_js(real, fakes, 30);
+    Quality {
+        kl,
+        js,
+        modes: dataset
+            .modes()
+            .map(|(centres, std)| mode_coverage(fakes, &centres, std)),
+        curve: matches!(dataset, Toy2d::Quadratic).then(|| quadratic_quality(fakes)),
     }
-    if let Some(k) = setup.d_steps {
-        config.train.d_steps = k.max(1);
-    }
+}
+
+fn sigmoid(v: f32) -> f32 {
+    1.0 / (1.0 + (-v).exp())
+}
+
+fn points_tensor(flat: &[f32], device: &Device) -> Tensor<2> {
+    Tensor::from_data(TensorData::new(flat.to_vec(), [flat.len() / 2, 2]), device)
 }
 
 /// Bounding box of `points`, padded by 15 %.
-fn bounds(points: &[[f32; 2]]) -> [f32; 4] {
+fn fit_bounds(points: &[[f32; 2]]) -> [f32; 4] {
     let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
     for p in points {
         for axis in 0..2 {
@@ -193,15 +343,14 @@ fn heat_grid(bounds: [f32; 4], standardizer: &Standardizer, device: &Device) -> 
             points.push([cell(col, x0, x1), cell(HEAT_CELLS - 1 - row, y0, y1)]);
         }
     }
-    let flat = standardizer.forward_all(&points);
-    Tensor::from_data(TensorData::new(flat, [points.len(), 2]), device)
+    points_tensor(&standardizer.forward_all(&points), device)
 }
 
 /// Maps D's raw outputs to [0, 1]: P(real) for the cross-entropy losses, min–max otherwise.
-fn normalise_heat(values: &mut [f32], loss: LossKind) {
-    if loss.has_probability_output() {
+fn normalise_heat(values: &mut [f32], probability: bool) {
+    if probability {
         for v in values.iter_mut() {
-            *v = 1.0 / (1.0 + (-*v).exp());
+            *v = sigmoid(*v);
         }
         return;
     }
@@ -213,5 +362,72 @@ fn normalise_heat(values: &mut [f32], loss: LossKind) {
     let span = (hi - lo).max(1e-6);
     for v in values.iter_mut() {
         *v = (*v - lo) / span;
+    }
+}
+
+/// Samples the walkthrough follows.
+const EXPLAIN_SAMPLES: usize = 64;
+
+/// One training iteration measured phase by phase on a fixed batch, for the explain mode.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Walkthrough {
+    /// The first three noise vectors (up to three coordinates each).
+    pub noise: Vec<Vec<f32>>,
+    /// G's output for them, original units.
+    pub fakes: Vec<[f32; 2]>,
+    /// Mean D output on the real batch: before D's update, after it, after G's update.
+    pub d_real: [f32; 3],
+    /// Mean D output on the fake batch at the same three moments.
+    pub d_fake: [f32; 3],
+    /// D's loss on the batch before and after D's update (WGAN-GP: without the penalty).
+    pub d_loss: [f32; 2],
+    /// G's loss on the batch before D's update, after it, and after G's update.
+    pub g_loss: [f32; 3],
+    /// Whether D's outputs are probabilities.
+    pub probability: bool,
+}
+
+impl Trainer {
+    /// Runs one D update and one G update, measuring every phase on a fixed batch of real
+    /// points and noise. The updates themselves draw their own batches, as in training.
+    pub async fn explain(&mut self) -> Result<Walkthrough> {
+        let n = EXPLAIN_SAMPLES;
+        let device = self.real_shown.device();
+        let loss = self.gan.config().train.loss;
+        let (noise, _) = self.gan.generator_input(n, None, &device)?;
+        let real = self.real_shown.clone().narrow(0, 0, n);
+        let ones = Tensor::<2>::ones([n, 1], &device);
+        let zeros = Tensor::<2>::zeros([n, 1], &device);
+        let probe = |gan: &Gan| {
+            let fake = gan.generate_from(noise.clone());
+            let d_real = gan.discriminate(real.clone()).logit;
+            let d_fake = gan.discriminate(fake.clone()).logit;
+            let d_loss = loss.discriminator(d_real.clone(), ones.clone(), d_fake.clone(), zeros.clone());
+            let g_loss = loss.generator(d_fake.clone());
+            let mean = |x: Tensor<2>| {
+                let x = if loss.has_probability_output() { burn::tensor::activation::sigmoid(x) } else { x };
+                x.mean().reshape([1, 1])
+            };
+            vec![fake, mean(d_real), mean(d_fake), d_loss.reshape([1, 1]), g_loss.reshape([1, 1])]
+        };
+        let mut tensors = vec![noise.clone()];
+        tensors.extend(probe(&self.gan));
+        let _ = self.gan.train_discriminator_only();
+        tensors.extend(probe(&self.gan));
+        let _ = self.gan.train_generator_only();
+        tensors.extend(probe(&self.gan));
+        let v = read_many(tensors).await?;
+        let width = v[0].len() / n;
+        let scalar = |i: usize| v[i][0];
+        let fakes = self.standardizer.inverse_flat(&v[1]);
+        Ok(Walkthrough {
+            noise: v[0].chunks(width).take(3).map(|z| z.iter().take(3).copied().collect()).collect(),
+            fakes: fakes.into_iter().take(3).collect(),
+            d_real: [scalar(2), scalar(7), scalar(12)],
+            d_fake: [scalar(3), scalar(8), scalar(13)],
+            d_loss: [scalar(4), scalar(9)],
+            g_loss: [scalar(5), scalar(10), scalar(15)],
+            probability: loss.has_probability_output(),
+        })
     }
 }

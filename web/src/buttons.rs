@@ -1,0 +1,71 @@
+//! Train/Pause, single steps (whole, D only, G only) and Reset.
+
+use leptos::prelude::*;
+
+use crate::state::Ctx;
+use crate::trainer::Single;
+
+/// Plays or pauses training.
+pub fn toggle(ctx: Ctx) {
+    if ctx.ready.get_untracked() {
+        ctx.running.update(|r| *r = !*r);
+    }
+}
+
+/// One manual update while paused; the status line shows the losses it reports.
+pub fn single(ctx: Ctx, what: Single) {
+    if ctx.running.get_untracked() {
+        return;
+    }
+    let Some(stats) = ctx
+        .session
+        .try_update_value(|s| s.trainer.as_mut().map(|t| t.single(what)))
+        .flatten()
+    else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        match stats.read().await {
+            Ok(values) => ctx.live.update(|live| match what {
+                Single::Step => {
+                    live.d_loss = values.d_loss;
+                    live.g_loss = values.g_loss;
+                }
+                Single::Discriminator => live.d_loss = values.d_loss,
+                Single::Generator => live.g_loss = values.g_loss,
+            }),
+            Err(e) => ctx.error.set(Some(format!("Could not read the step: {e}"))),
+        }
+        ctx.redraw.set(1);
+    });
+}
+
+/// The button row.
+#[component]
+pub fn TrainButtons() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let on_reset = move |_| {
+        ctx.running.set(false);
+        ctx.error.set(None);
+        ctx.reset();
+    };
+    let paused = move || ctx.running.get() || !ctx.ready.get();
+    view! {
+        <div class="buttons">
+            <button class="primary" on:click=move |_| toggle(ctx) disabled=move || !ctx.ready.get()>
+                {move || if ctx.running.get() { "Pause" } else { "Train" }}
+            </button>
+            <button on:click=move |_| single(ctx, Single::Step) disabled=paused
+                title="One whole step: k D updates, then G's (→ key)">"Step"</button>
+            <button on:click=on_reset>"Reset"</button>
+        </div>
+        <div class="buttons">
+            <button class="secondary" on:click=move |_| single(ctx, Single::Discriminator) disabled=paused>
+                "Update D only"
+            </button>
+            <button class="secondary" on:click=move |_| single(ctx, Single::Generator) disabled=paused>
+                "Update G only"
+            </button>
+        </div>
+    }
+}

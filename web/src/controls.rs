@@ -1,0 +1,324 @@
+//! The control panel: data, model, noise, training settings, tricks, device and views.
+
+use ganvas_engine::data::{Toy2d, parse_points};
+use ganvas_engine::loss::LossKind;
+use ganvas_engine::model::{Activation, NoiseKind};
+use ganvas_engine::optim::OptimizerKind;
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::draw::Layers;
+use crate::fields::{NumberField, SelectField};
+use crate::setup::{ModelChoice, Setup, optimizer};
+use crate::state::{Ctx, DeviceChoice};
+
+/// The dataset menu value for hand-drawn points.
+pub const DRAW: &str = "draw";
+/// The dataset menu value shown for an uploaded file.
+const UPLOADED: &str = "uploaded";
+
+/// Changes the setup, then rebuilds the model (`reset`) or only retunes training.
+fn change(ctx: Ctx, reset: bool, edit: impl FnOnce(&mut Setup)) {
+    ctx.setup.update(edit);
+    if reset {
+        ctx.reset();
+    } else {
+        ctx.retune();
+    }
+}
+
+fn pairs<T: Copy>(items: &[T], name: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|&item| (name(item).to_string(), name(item).to_string()))
+        .collect()
+}
+
+/// The whole control panel.
+#[component]
+pub fn Controls() -> impl IntoView {
+    view! {
+        <section class="controls" aria-label="Controls">
+            <crate::buttons::TrainButtons />
+            <DataControls />
+            <ModelControls />
+            <TrainingControls />
+            <TrickControls />
+            <DeviceControl />
+            <ViewToggles />
+        </section>
+    }
+}
+
+/// Dataset menu, CSV upload and the drawing pad's controls.
+#[component]
+fn DataControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let on_dataset = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        if value == DRAW {
+            ctx.running.set(false);
+            change(ctx, true, |s| s.drawn = true);
+            ctx.error.set(None);
+        } else if let Some(toy) = Toy2d::from_name(&value) {
+            change(ctx, true, |s| {
+                s.dataset = toy;
+                s.drawn = false;
+            });
+            ctx.error.set(None);
+        }
+    };
+    let on_csv = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string());
+            let Some(text) = text else {
+                ctx.error
+                    .set(Some("That file could not be read as text.".into()));
+                return;
+            };
+            match parse_points(&text).and_then(Toy2d::points) {
+                Ok(toy) => {
+                    change(ctx, true, |s| {
+                        s.dataset = toy;
+                        s.drawn = false;
+                    });
+                    ctx.error.set(None);
+                }
+                Err(e) => ctx.error.set(Some(format!(
+                    "Could not use {}: {e}. The current dataset is unchanged.",
+                    file.name()
+                ))),
+            }
+        });
+    };
+    let selected = move || {
+        let setup = ctx.setup.get();
+        if setup.drawn {
+            DRAW
+        } else if matches!(setup.dataset, Toy2d::Points(_)) {
+            UPLOADED
+        } else {
+            setup.dataset.name()
+        }
+    };
+    let clear_drawing = move |_| {
+        ctx.drawn.set(Vec::new());
+        ctx.reset();
+    };
+    view! {
+        <label for="dataset">"Dataset"</label>
+        <select id="dataset" on:change=on_dataset prop:value=selected>
+            {Toy2d::all_builtin().into_iter().map(|toy| {
+                let name = toy.name();
+                view! { <option value=name>{name}</option> }
+            }).collect_view()}
+            <option value=DRAW>"draw your own"</option>
+            <option value=UPLOADED disabled hidden>"uploaded file"</option>
+        </select>
+        <Show when=move || ctx.setup.get().drawn>
+            <p class="hint">"Drag on the canvas to draw points; training starts from what you draw."</p>
+            <button class="secondary" on:click=clear_drawing>"Clear drawing"</button>
+        </Show>
+        <label for="csv">"Upload points (CSV: x,y per line)"</label>
+        <input id="csv" type="file" accept=".csv,text/csv,text/plain" on:change=on_csv />
+    }
+}
+
+/// Model menu, custom MLP shape and noise.
+#[component]
+fn ModelControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let on_model = Callback::new(move |value: String| {
+        if let Some(model) = ModelChoice::from_value(&value) {
+            ctx.setup.update(|s| *s = s.with_model(model));
+            ctx.reset();
+        }
+    });
+    let activations = [
+        Activation::LeakyRelu(0.2),
+        Activation::Relu,
+        Activation::Tanh,
+        Activation::Sigmoid,
+    ];
+    let model_options = ModelChoice::MENU
+        .iter()
+        .map(|(v, l)| ((*v).to_string(), (*l).to_string()))
+        .collect();
+    view! {
+        <fieldset>
+            <legend>"Networks"</legend>
+            <SelectField id="model" label="Model" options=model_options
+                selected=Signal::derive(move || ctx.setup.get().model.value().to_string())
+                on_value=on_model />
+            <Show when=move || ctx.setup.get().model == ModelChoice::Mlp>
+                <NumberField id="layers" label="Hidden layers" min=0.0 max=6.0 step="1" integer=true
+                    value=Signal::derive(move || ctx.setup.get().shape.layers as f64)
+                    on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.shape.layers = v as usize)) />
+                <NumberField id="width" label="Units per layer" min=1.0 max=1024.0 step="1" integer=true
+                    value=Signal::derive(move || ctx.setup.get().shape.width as f64)
+                    on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.shape.width = v as usize)) />
+                <SelectField id="activation" label="Activation" options=pairs(&activations, Activation::name)
+                    selected=Signal::derive(move || ctx.setup.get().shape.activation.name().to_string())
+                    on_value=Callback::new(move |v: String| {
+                        if let Some(a) = Activation::from_name(&v) {
+                            change(ctx, true, |s| s.shape.activation = a);
+                        }
+                    }) />
+            </Show>
+            <SelectField id="noise" label="Noise" options=vec![
+                    ("uniform".into(), "uniform [−1, 1]".into()),
+                    ("normal".into(), "normal N(0, 1)".into()),
+                ]
+                selected=Signal::derive(move || match ctx.setup.get().noise {
+                    NoiseKind::Uniform => "uniform".to_string(),
+                    NoiseKind::Normal => "normal".to_string(),
+                })
+                on_value=Callback::new(move |v: String| {
+                    let noise = if v == "normal" { NoiseKind::Normal } else { NoiseKind::Uniform };
+                    change(ctx, true, |s| s.noise = noise);
+                }) />
+            <NumberField id="noise-dim" label="Noise dimensions" min=1.0 max=64.0 step="1" integer=true
+                value=Signal::derive(move || ctx.setup.get().noise_dim as f64)
+                on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.noise_dim = v as usize)) />
+        </fieldset>
+    }
+}
+
+/// Loss, optimisers, learning rates, batch and k: all change without a reset.
+#[component]
+fn TrainingControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let train = move || ctx.setup.get().train;
+    let optimizer_field = move |id: &'static str, label: &'static str, generator: bool| {
+        let options = pairs(&OptimizerKind::ALL, OptimizerKind::name);
+        view! {
+            <SelectField id=id label=label options=options
+                selected=Signal::derive(move || {
+                    let t = train();
+                    let o = if generator { t.generator_optimizer } else { t.discriminator_optimizer };
+                    o.kind.name().to_string()
+                })
+                on_value=Callback::new(move |v: String| {
+                    if let Some(kind) = OptimizerKind::from_name(&v) {
+                        change(ctx, false, |s| {
+                            let o = if generator { &mut s.train.generator_optimizer } else { &mut s.train.discriminator_optimizer };
+                            *o = optimizer(kind, o.lr);
+                        });
+                    }
+                }) />
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>"Training"</legend>
+            <SelectField id="loss" label="Loss" options=pairs(&LossKind::ALL, LossKind::name)
+                selected=Signal::derive(move || train().loss.name().to_string())
+                on_value=Callback::new(move |v: String| {
+                    if let Some(loss) = LossKind::from_name(&v) {
+                        change(ctx, false, |s| s.train.loss = loss);
+                    }
+                }) />
+            {optimizer_field("g-optimizer", "G optimiser", true)}
+            <NumberField id="g-lr" label="G learning rate" min=0.0 max=1.0
+                value=Signal::derive(move || train().generator_optimizer.lr)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.generator_optimizer.lr = v)) />
+            {optimizer_field("d-optimizer", "D optimiser", false)}
+            <NumberField id="d-lr" label="D learning rate" min=0.0 max=1.0
+                value=Signal::derive(move || train().discriminator_optimizer.lr)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.discriminator_optimizer.lr = v)) />
+            <NumberField id="batch" label="Batch size" min=1.0 max=4096.0 step="1" integer=true
+                value=Signal::derive(move || train().batch_size as f64)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.batch_size = v as usize)) />
+            <NumberField id="k" label="D steps per G step (k)" min=1.0 max=50.0 step="1" integer=true
+                value=Signal::derive(move || train().d_steps as f64)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.d_steps = v as usize)) />
+            <NumberField id="g-steps" label="G steps per step" min=1.0 max=50.0 step="1" integer=true
+                value=Signal::derive(move || train().g_steps as f64)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.g_steps = v as usize)) />
+        </fieldset>
+    }
+}
+
+/// The stabilising tricks (live).
+#[component]
+fn TrickControls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let tricks = move || ctx.setup.get().train.tricks;
+    view! {
+        <details>
+            <summary>"Tricks"</summary>
+            <NumberField id="real-label" label="Real label (one-sided smoothing; 1 = off)" min=0.5 max=1.0
+                value=Signal::derive(move || tricks().real_label)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.real_label = v)) />
+            <NumberField id="label-flip" label="Label flip probability" min=0.0 max=0.5
+                value=Signal::derive(move || tricks().label_flip)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.label_flip = v)) />
+            <NumberField id="instance-noise" label="Instance noise σ" min=0.0 max=5.0
+                value=Signal::derive(move || tricks().instance_noise)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.instance_noise = v)) />
+            <NumberField id="noise-decay" label="Instance noise decays over (steps)" min=0.0 max=1_000_000.0 step="1" integer=true
+                value=Signal::derive(move || tricks().instance_noise_decay_steps as f64)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.instance_noise_decay_steps = v as u64)) />
+            <NumberField id="replay" label="Replay buffer (fakes kept)" min=0.0 max=100_000.0 step="1" integer=true
+                value=Signal::derive(move || tricks().replay_capacity as f64)
+                on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.replay_capacity = v as usize)) />
+        </details>
+    }
+}
+
+/// The device menu and why this device.
+#[component]
+fn DeviceControl() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let on_device = move |ev: leptos::ev::Event| {
+        let choice = if event_target_value(&ev) == "gpu" {
+            DeviceChoice::Gpu
+        } else {
+            DeviceChoice::Cpu
+        };
+        ctx.device.set(choice);
+        ctx.device_reason.set("chosen by you".into());
+        ctx.reset();
+    };
+    view! {
+        <label for="device">"Device"</label>
+        <select id="device" on:change=on_device
+            prop:value=move || if ctx.device.get() == DeviceChoice::Gpu { "gpu" } else { "cpu" }>
+            <option value="gpu" disabled=move || !ctx.gpu_available.get()>"WebGPU"</option>
+            <option value="cpu">"CPU"</option>
+        </select>
+        <p class="reason">{move || format!("Training on {} ({})", ctx.device.get().label(), ctx.device_reason.get())}</p>
+    }
+}
+
+/// Checkboxes for each view.
+#[component]
+fn ViewToggles() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let toggle = move |label: &'static str, which: fn(&mut Layers) -> &mut bool| {
+        let checked = move || *which(&mut ctx.layers.get());
+        view! {
+            <label><input type="checkbox" prop:checked=checked
+                on:change=move |_| ctx.layers.update(|l| *which(l) = !*which(l)) />{label}</label>
+        }
+    };
+    view! {
+        <fieldset>
+            <legend>"Show"</legend>
+            {toggle("Real samples", |l| &mut l.real)}
+            {toggle("Fake samples", |l| &mut l.fake)}
+            {toggle("Decision heatmap", |l| &mut l.heatmap)}
+            {toggle("Generator manifold", |l| &mut l.manifold)}
+            {toggle("Gradient arrows", |l| &mut l.arrows)}
+            <label><input type="checkbox" prop:checked=move || ctx.show_features.get()
+                on:change=move |_| ctx.show_features.update(|v| *v = !*v) />"D's feature space"</label>
+        </fieldset>
+    }
+}

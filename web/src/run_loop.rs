@@ -1,0 +1,245 @@
+//! Start-up (devices, first model) and the training loop: per animation frame, a budget of
+//! single network updates, then one round of reads for the views.
+
+use burn::tensor::Device;
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::devices::{self, Requested};
+use crate::setup::Setup;
+use crate::state::{Ctx, DeviceChoice, HISTORY, Point};
+use crate::trainer::{Trainer, Wanted};
+use ganvas_engine::training::StepValues;
+
+/// Milliseconds of training queued per animation frame. With the reads and the drawing this
+/// keeps a frame near 16 ms; a step whose updates do not fit continues in the next frame.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+
+/// Milliseconds since the page started.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Resolves at the next animation frame.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Times a few frames of `setup` on `device`: steps per second.
+pub async fn time_device(setup: &Setup, device: &Device) -> f64 {
+    let Ok(mut trainer) = Trainer::new(setup, device, None) else {
+        return 0.0;
+    };
+    let _ = trainer.run_for(0.0, now_ms);
+    let _ = trainer.read_stats().await;
+    let start = now_ms();
+    let mut steps = 0;
+    while now_ms() - start < 300.0 {
+        steps += trainer.run_for(FRAME_BUDGET_MS, now_ms);
+        let _ = trainer.read_stats().await;
+    }
+    steps as f64 / ((now_ms() - start).max(1.0) / 1000.0)
+}
+
+/// Initialises the devices, picks one, and builds the first model.
+pub async fn start(ctx: Ctx) {
+    let requested = Requested::from_url();
+    let devices = devices::init(requested).await;
+    if let Some(problem) = &devices.gpu_problem {
+        ctx.banner.set(Some(format!(
+            "WebGPU is unavailable ({problem}); training on the CPU instead."
+        )));
+    }
+    ctx.gpu_available.set(devices.gpu.is_some());
+    let choice = match (&devices.gpu, requested) {
+        (None, _) => {
+            ctx.device_reason.set(if requested == Requested::Cpu {
+                "CPU requested in the link".into()
+            } else {
+                "no WebGPU".into()
+            });
+            DeviceChoice::Cpu
+        }
+        (Some(_), Requested::Gpu) => {
+            ctx.device_reason
+                .set("WebGPU requested in the link".into());
+            DeviceChoice::Gpu
+        }
+        (Some(gpu), _) => {
+            let setup = ctx.setup.get_untracked();
+            let gpu_rate = time_device(&setup, gpu).await;
+            let cpu_rate = time_device(&setup, &devices.cpu).await;
+            ctx.device_reason.set(format!(
+                "faster here: WebGPU {gpu_rate:.0} vs CPU {cpu_rate:.0} steps/s"
+            ));
+            if gpu_rate >= cpu_rate {
+                DeviceChoice::Gpu
+            } else {
+                DeviceChoice::Cpu
+            }
+        }
+    };
+    ctx.device.set(choice);
+    ctx.session.update_value(|s| s.devices = Some(devices));
+    ctx.reset();
+    ctx.ready.set(true);
+}
+
+/// Fewest milliseconds between view updates while training (at most 30 per second).
+const VIEW_INTERVAL_MS: f64 = 33.0;
+/// Most milliseconds between view updates while training.
+const MAX_VIEW_INTERVAL_MS: f64 = 250.0;
+
+/// Yields to the browser (input, rendering) and resumes as soon as it is idle again: a
+/// message to ourselves, which unlike `setTimeout(0)` is not clamped to 4 ms.
+pub async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            return;
+        };
+        channel.port1().set_onmessage(Some(&resolve));
+        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Step statistics accumulated on the host between view updates.
+#[derive(Default)]
+struct Pending {
+    sum: Option<StepValues>,
+    steps: usize,
+}
+
+impl Pending {
+    fn add(&mut self, mean: StepValues, steps: usize) {
+        let w = steps as f32;
+        let sum = self.sum.get_or_insert_with(StepValues::default);
+        sum.d_loss += mean.d_loss * w;
+        sum.g_loss += mean.g_loss * w;
+        sum.d_real += mean.d_real * w;
+        sum.d_fake += mean.d_fake * w;
+        self.steps += steps;
+    }
+
+    fn take_mean(&mut self) -> Option<StepValues> {
+        let mut sum = self.sum.take()?;
+        let n = std::mem::take(&mut self.steps).max(1) as f32;
+        sum.d_loss /= n;
+        sum.g_loss /= n;
+        sum.d_real /= n;
+        sum.d_fake /= n;
+        Some(sum)
+    }
+}
+
+/// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
+/// each chunk's statistics (so a GPU queue never runs far ahead), yields to the browser
+/// between chunks, and updates the views about 30 times a second. Paused, it only redraws
+/// when a single step or a reset asks for it.
+pub async fn training_loop(ctx: Ctx) {
+    let mut rate_window = (now_ms(), 0_u64);
+    let mut last_view = 0.0;
+    // Where painting is slow (software rendering), views update less often so that training
+    // keeps most of the time: the interval is three times what the last paint took.
+    let mut view_interval = VIEW_INTERVAL_MS;
+    let mut pending = Pending::default();
+    loop {
+        let running = ctx.running.get_untracked();
+        if !running && ctx.redraw.get_untracked() == 0 {
+            next_frame().await;
+            continue;
+        }
+        let Some(mut trainer) = ctx.session.try_update_value(|s| s.trainer.take()).flatten()
+        else {
+            next_frame().await;
+            continue;
+        };
+        let mut steps = 0;
+        let mut result = Ok(None);
+        if running {
+            steps = trainer.run_for(FRAME_BUDGET_MS, now_ms);
+            match trainer.read_stats().await {
+                Ok(Some(mean)) => pending.add(mean, steps),
+                Ok(None) => {}
+                Err(e) => result = Err(e),
+            }
+        }
+        let show = result.is_ok()
+            && (!running || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
+        if show {
+            ctx.redraw.set(0);
+            let layers = ctx.layers.get_untracked();
+            let wanted = Wanted {
+                manifold: layers.manifold,
+                arrows: layers.arrows,
+                features: ctx.show_features.get_untracked(),
+            };
+            result = trainer.frame(wanted).await.map(Some);
+            last_view = now_ms();
+        }
+        let step = trainer.gan.step_count();
+        // Put it back unless a reset replaced it meanwhile.
+        let replaced = ctx
+            .session
+            .try_update_value(|s| {
+                if s.trainer.is_some() {
+                    true
+                } else {
+                    s.trainer = Some(trainer);
+                    false
+                }
+            })
+            .unwrap_or(true);
+        if replaced {
+            pending = Pending::default();
+            continue;
+        }
+        rate_window.1 += steps as u64;
+        match result {
+            Ok(Some(frame)) => {
+                let elapsed = now_ms() - rate_window.0;
+                let mut live = ctx.live.get_untracked();
+                if elapsed > 500.0 {
+                    live.steps_per_sec = rate_window.1 as f64 / (elapsed / 1000.0);
+                    rate_window = (now_ms(), 0);
+                }
+                live.step = step;
+                if let Some(stats) = pending.take_mean() {
+                    live.d_loss = stats.d_loss;
+                    live.g_loss = stats.g_loss;
+                    ctx.history.update(|h| {
+                        h.push(Point {
+                            d_loss: stats.d_loss,
+                            g_loss: stats.g_loss,
+                            d_real: stats.d_real,
+                            d_fake: stats.d_fake,
+                            quality: frame.quality,
+                        });
+                        if h.len() > HISTORY {
+                            h.remove(0);
+                        }
+                    });
+                }
+                ctx.live.set(live);
+                ctx.frame.set(frame);
+                let painting = now_ms();
+                next_frame().await; // let the browser paint what was drawn
+                view_interval =
+                    (3.0 * (now_ms() - painting)).clamp(VIEW_INTERVAL_MS, MAX_VIEW_INTERVAL_MS);
+            }
+            Ok(None) => yield_now().await,
+            Err(e) => {
+                ctx.running.set(false);
+                ctx.error.set(Some(format!("Training stopped: {e}")));
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Everything the controls choose, and the GAN configuration it makes.
+
+use ganvas_engine::data::Toy2d;
+use ganvas_engine::model::{Activation, DiscriminatorConfig, GeneratorConfig, NoiseKind};
+use ganvas_engine::optim::{OptimizerConfig, OptimizerKind};
+use ganvas_engine::preset::{Preset, custom_mlp};
+use ganvas_engine::training::{GanConfig, TrainConfig};
+use ganvas_engine::{Error, Result};
+
+/// The model menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelChoice {
+    /// The tutorial's tiny GAN (16-unit layers; D has a 2-unit feature layer).
+    ToyQuadratic,
+    /// An MLP whose layers, width and activation the controls set.
+    Mlp,
+}
+
+impl ModelChoice {
+    /// Menu entries `(value, label)`.
+    pub const MENU: [(&'static str, &'static str); 2] = [
+        ("toy-quadratic", "toy-quadratic (tutorial)"),
+        ("mlp", "MLP (layers × width below)"),
+    ];
+
+    /// Parses a menu value.
+    pub fn from_value(value: &str) -> Option<Self> {
+        match value {
+            "toy-quadratic" => Some(ModelChoice::ToyQuadratic),
+            "mlp" => Some(ModelChoice::Mlp),
+            _ => None,
+        }
+    }
+
+    /// The menu value.
+    pub fn value(self) -> &'static str {
+        match self {
+            ModelChoice::ToyQuadratic => "toy-quadratic",
+            ModelChoice::Mlp => "mlp",
+        }
+    }
+}
+
+/// The custom MLP's shape (both networks).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MlpShape {
+    /// Hidden layers, 0–6.
+    pub layers: usize,
+    /// Units per hidden layer, 1–1024.
+    pub width: usize,
+    /// Hidden activation.
+    pub activation: Activation,
+}
+
+/// Everything the controls choose.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// The 2D distribution.
+    pub dataset: Toy2d,
+    /// Whether the dataset was drawn by hand (the view then keeps a fixed square).
+    pub drawn: bool,
+    /// The networks.
+    pub model: ModelChoice,
+    /// The custom MLP's shape (used when `model` is [`ModelChoice::Mlp`]).
+    pub shape: MlpShape,
+    /// Noise distribution.
+    pub noise: NoiseKind,
+    /// Noise dimension, 1–64.
+    pub noise_dim: usize,
+    /// Loss, optimisers, batch, k and tricks: these change without a reset.
+    pub train: TrainConfig,
+    /// Seed for weights, noise and data.
+    pub seed: u64,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        let shape = MlpShape {
+            layers: 3,
+            width: 64,
+            activation: Activation::LeakyRelu(0.2),
+        };
+        Setup::for_model(ModelChoice::ToyQuadratic, shape, Toy2d::Quadratic)
+    }
+}
+
+impl Setup {
+    /// A setup with `model`'s own noise and training settings.
+    pub fn for_model(model: ModelChoice, shape: MlpShape, dataset: Toy2d) -> Self {
+        let base = base_config(model, shape, NoiseKind::Uniform, 2, 7)
+            .expect("the default shapes are valid");
+        Setup {
+            dataset,
+            drawn: false,
+            model,
+            shape,
+            noise: base.model.noise,
+            noise_dim: base.model.noise_dim,
+            train: base.train,
+            seed: 7,
+        }
+    }
+
+    /// Switches model, taking its own noise and training settings.
+    pub fn with_model(&self, model: ModelChoice) -> Self {
+        let mut next = Setup::for_model(model, self.shape, self.dataset.clone());
+        next.drawn = self.drawn;
+        next.seed = self.seed;
+        next
+    }
+
+    /// The full configuration.
+    pub fn gan_config(&self) -> Result<GanConfig> {
+        if !(1..=64).contains(&self.noise_dim) {
+            return Err(Error::Config("the noise dimension must be 1–64".into()));
+        }
+        let mut config = base_config(
+            self.model,
+            self.shape,
+            self.noise,
+            self.noise_dim,
+            self.seed,
+        )?;
+        config.model.noise = self.noise;
+        config.model.noise_dim = self.noise_dim;
+        if let GeneratorConfig::Mlp(generator) = &mut config.model.generator {
+            generator.sizes[0] = self.noise_dim;
+        }
+        config.train = self.train.clone();
+        Ok(config)
+    }
+}
+
+fn base_config(
+    model: ModelChoice,
+    shape: MlpShape,
+    noise: NoiseKind,
+    noise_dim: usize,
+    seed: u64,
+) -> Result<GanConfig> {
+    match model {
+        ModelChoice::ToyQuadratic => Ok(Preset::ToyQuadratic.config(seed)),
+        ModelChoice::Mlp => {
+            let mut config =
+                custom_mlp(shape.layers, shape.width, shape.activation, noise_dim, noise)?
+                    .with_seed(seed);
+            // Expose D's last hidden layer for the feature-space view.
+            if let DiscriminatorConfig::Mlp(discriminator) = &mut config.model.discriminator
+                && discriminator.sizes.len() > 2
+            {
+                discriminator.features_at = Some(discriminator.sizes.len() - 3);
+            }
+            Ok(config)
+        }
+    }
+}
+
+/// An optimiser of `kind` with `lr` and that rule's usual settings.
+pub fn optimizer(kind: OptimizerKind, lr: f64) -> OptimizerConfig {
+    match kind {
+        OptimizerKind::Adam => OptimizerConfig::adam(lr).with_beta1(0.5),
+        OptimizerKind::RmsProp => OptimizerConfig::rmsprop(lr),
+        OptimizerKind::Sgd => OptimizerConfig::sgd(lr, 0.9),
+    }
+}

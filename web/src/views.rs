@@ -1,0 +1,256 @@
+//! The views: status line, the playground canvas (also a drawing pad), D's feature space,
+//! histograms of D's output, and charts over training.
+
+use ganvas_engine::data::Toy2d;
+use ganvas_engine::rng::Rng;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::draw::{self, Scene, Series, Viewport};
+use crate::state::{Ctx, MIN_DRAWN, Point};
+use crate::trainer::Quality;
+
+/// Playground side in CSS pixels.
+const CANVAS: f64 = 480.0;
+/// Side panels' width in CSS pixels.
+const PANEL: f64 = 240.0;
+
+fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+/// Draws on `canvas` whenever the signals `paint` reads change.
+fn paint_effect(
+    canvas: NodeRef<leptos::html::Canvas>,
+    paint: impl Fn(&web_sys::CanvasRenderingContext2d) + 'static,
+) {
+    Effect::new(move |_| {
+        if let Some(element) = canvas.get()
+            && let Some(ctx) = context(&element)
+        {
+            paint(&ctx);
+        }
+    });
+}
+
+/// The status line and the alert.
+#[component]
+pub fn StatusLine() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let status = move || {
+        let l = ctx.live.get();
+        format!(
+            "step {} · D loss {:.3} · G loss {:.3} · {:.0} steps/s · {}",
+            l.step,
+            l.d_loss,
+            l.g_loss,
+            l.steps_per_sec,
+            ctx.device.get().label()
+        )
+    };
+    view! {
+        <p role="status" aria-live="polite">{status}</p>
+        <Show when=move || ctx.error.get().is_some()>
+            <p class="error" role="alert">{move || ctx.error.get().unwrap_or_default()}</p>
+        </Show>
+    }
+}
+
+/// The playground canvas; with the "draw your own" dataset, dragging paints points.
+#[component]
+pub fn Playground() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    paint_effect(canvas, move |c| {
+        let frame = ctx.frame.get();
+        let (real, bounds) = ctx.scene.get();
+        let drawing = ctx.setup.with(|s| s.drawn);
+        let drawn = ctx.drawn.get();
+        let real = if drawing { &drawn } else { &real };
+        let view = Viewport {
+            bounds,
+            width: CANVAS,
+            height: CANVAS,
+        };
+        let scene = Scene {
+            real,
+            fakes: &frame.fakes,
+            heat: &frame.heat,
+            manifold: &frame.manifold,
+            arrows: &frame.arrows,
+        };
+        draw::playground(c, &view, &scene, ctx.layers.get());
+    });
+
+    let (pen_down, set_pen_down) = signal(false);
+    let rng = StoredValue::new_local(Rng::new(5));
+    let paint_at = move |ev: &web_sys::PointerEvent| {
+        let bounds = ctx.scene.with_untracked(|s| s.1);
+        let view = Viewport {
+            bounds,
+            width: CANVAS,
+            height: CANVAS,
+        };
+        let centre = view.data_at(f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        let blob: Vec<[f32; 2]> = rng
+            .try_update_value(|r| {
+                (0..3)
+                    .map(|_| [centre[0] + 0.03 * r.normal(), centre[1] + 0.03 * r.normal()])
+                    .collect()
+            })
+            .unwrap_or_default();
+        ctx.drawn.update(|d| d.extend(blob));
+    };
+    let on_down = move |ev: web_sys::PointerEvent| {
+        if ctx.setup.with_untracked(|s| s.drawn) {
+            set_pen_down.set(true);
+            paint_at(&ev);
+        }
+    };
+    let on_move = move |ev: web_sys::PointerEvent| {
+        if pen_down.get_untracked() {
+            paint_at(&ev);
+        }
+    };
+    let on_up = move |_| {
+        if !pen_down.get_untracked() {
+            return;
+        }
+        set_pen_down.set(false);
+        let points = ctx.drawn.get_untracked();
+        if points.len() < MIN_DRAWN {
+            return;
+        }
+        match Toy2d::points(points) {
+            Ok(toy) => {
+                ctx.setup.update(|s| s.dataset = toy);
+                ctx.reset();
+            }
+            Err(e) => ctx.error.set(Some(format!("Could not use the drawing: {e}"))),
+        }
+    };
+    view! {
+        <canvas node_ref=canvas width="480" height="480" class:drawing=move || ctx.setup.get().drawn
+            on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up
+            aria-label="Real samples (blue), generated samples (orange), the discriminator's heatmap, and the optional manifold and gradient arrows"></canvas>
+    }
+}
+
+/// D's feature space and the histograms of its output.
+#[component]
+pub fn DiscriminatorViews() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let features = NodeRef::<leptos::html::Canvas>::new();
+    let histogram = NodeRef::<leptos::html::Canvas>::new();
+    paint_effect(features, move |c| {
+        let frame = ctx.frame.get();
+        let view = frame.features.unwrap_or_default();
+        draw::features(
+            c,
+            PANEL,
+            &view.real,
+            &view.fake,
+            view.previous_fake_centroid,
+        );
+    });
+    paint_effect(histogram, move |c| {
+        let frame = ctx.frame.get();
+        let probability = ctx.setup.with(|s| s.train.loss.has_probability_output());
+        let range = probability.then_some([0.0, 1.0]);
+        draw::histogram(c, PANEL, 140.0, &frame.d_real, &frame.d_fake, range);
+    });
+    let feature_note = move || {
+        let frame = ctx.frame.get();
+        match frame.features {
+            None => "This D exposes no hidden layer.".to_string(),
+            Some(view) => match view.projected_from {
+                None => "D's 2-unit layer; ✕ centroids, arrow: fake centroid before → after the last G updates.".into(),
+                Some(width) if width > crate::project::MAX_WIDTH => format!(
+                    "D's last hidden layer ({width} units; first two shown)."
+                ),
+                Some(width) => format!(
+                    "D's last hidden layer ({width} units) on its first two principal components; arrow: fake centroid before → after the last G updates."
+                ),
+            },
+        }
+    };
+    let histogram_note = move || {
+        if ctx.setup.with(|s| s.train.loss.has_probability_output()) {
+            "D(x): probability that a sample is real"
+        } else {
+            "D's raw score (a critic, not a probability)"
+        }
+    };
+    view! {
+        <div class="panel">
+            <Show when=move || ctx.show_features.get()>
+                <h2>"D's feature space"</h2>
+                <canvas node_ref=features width="240" height="240"
+                    aria-label="Real (blue) and fake (orange) samples in the discriminator's feature space, with their centroids"></canvas>
+                <p class="note">{feature_note}</p>
+            </Show>
+            <h2>"D's output"</h2>
+            <canvas node_ref=histogram width="240" height="140"
+                aria-label="Histograms of the discriminator's output on real (blue) and fake (orange) samples"></canvas>
+            <p class="note">{histogram_note}</p>
+        </div>
+    }
+}
+
+fn series<'a>(values: &'a [f32], colour: &'a str) -> Series<'a> {
+    Series { values, colour }
+}
+
+fn quality_text(quality: Quality) -> String {
+    let mut parts = vec![format!("JS {:.3} · KL {:.2}", quality.js, quality.kl)];
+    if let Some(m) = quality.modes {
+        parts.push(format!(
+            "{}/{} modes · {:.0} % high quality",
+            m.modes_covered,
+            m.modes_total,
+            m.high_quality_share * 100.0
+        ));
+    }
+    if let Some(c) = quality.curve {
+        parts.push(format!(
+            "median error from the curve {:.3} · x coverage {:.2}",
+            c.median_rel_error, c.x_coverage
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// Charts of losses, D's mean outputs and quality over training.
+#[component]
+pub fn Charts() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let losses = NodeRef::<leptos::html::Canvas>::new();
+    let outputs = NodeRef::<leptos::html::Canvas>::new();
+    let quality = NodeRef::<leptos::html::Canvas>::new();
+    let column = |history: &[Point], f: fn(&Point) -> f32| -> Vec<f32> { history.iter().map(f).collect() };
+    paint_effect(losses, move |c| {
+        let h = ctx.history.get();
+        let (d, g) = (column(&h, |p| p.d_loss), column(&h, |p| p.g_loss));
+        draw::chart(c, CANVAS, 110.0, &[series(&d, draw::REAL), series(&g, draw::FAKE)]);
+    });
+    paint_effect(outputs, move |c| {
+        let h = ctx.history.get();
+        let (r, f) = (column(&h, |p| p.d_real), column(&h, |p| p.d_fake));
+        draw::chart(c, CANVAS, 110.0, &[series(&r, draw::REAL), series(&f, draw::FAKE)]);
+    });
+    paint_effect(quality, move |c| {
+        let h = ctx.history.get();
+        let js = column(&h, |p| p.quality.js);
+        draw::chart(c, CANVAS, 110.0, &[series(&js, "#7b3fb5")]);
+    });
+    let latest = move || ctx.frame.with(|f| quality_text(f.quality));
+    view! {
+        <h2>"Losses " <span class="key real">"D"</span> " " <span class="key fake">"G"</span></h2>
+        <canvas node_ref=losses width="480" height="110" aria-label="D loss (blue) and G loss (orange) over training"></canvas>
+        <h2>"Mean D output " <span class="key real">"D(x)"</span> " " <span class="key fake">"D(G(z))"</span></h2>
+        <canvas node_ref=outputs width="480" height="110" aria-label="Mean D(x) on real (blue) and D(G(z)) on fake samples (orange) over training"></canvas>
+        <h2>"Quality: Jensen–Shannon divergence " <span class="key js">"JS"</span> " (0 = same as the data)"</h2>
+        <canvas node_ref=quality width="480" height="110" aria-label="Jensen–Shannon divergence between real and generated samples over training"></canvas>
+        <p class="quality" aria-label="Latest quality">{latest}</p>
+    }
+}
