@@ -306,7 +306,10 @@ fn ViewToggles() -> impl IntoView {
         let checked = move || *which(&mut ctx.layers.get());
         view! {
             <label><input type="checkbox" prop:checked=checked
-                on:change=move |_| ctx.layers.update(|l| *which(l) = !*which(l)) />{label}</label>
+                on:change=move |_| {
+                    ctx.layers.update(|l| *which(l) = !*which(l));
+                    ctx.redraw.set(1); // paused, the new view still needs its data
+                } />{label}</label>
         }
     };
     view! {
@@ -318,7 +321,10 @@ fn ViewToggles() -> impl IntoView {
             {toggle("Generator manifold", |l| &mut l.manifold)}
             {toggle("Gradient arrows", |l| &mut l.arrows)}
             <label><input type="checkbox" prop:checked=move || ctx.show_features.get()
-                on:change=move |_| ctx.show_features.update(|v| *v = !*v) />"D's feature space"</label>
+                on:change=move |_| {
+                    ctx.show_features.update(|v| *v = !*v);
+                    ctx.redraw.set(1);
+                } />"D's feature space"</label>
         </fieldset>
     }
 }

@@ -1,0 +1,173 @@
+// The views and controls beyond the basics, used as a person would: toggles, drawing your own
+// data, live settings, bad form input, explain mode, single D/G updates and bench mode.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serve, launch, open, status, waitForStep, canvasPixels, screenshot,
+} from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const train = (page) => page.getByRole('button', { name: 'Train', exact: true });
+const pause = (page) => page.getByRole('button', { name: 'Pause' });
+const pixels = (page, label) => page.getByLabel(label).evaluate((c) => c.toDataURL());
+
+/** Counts pixels of a canvas that are not its background (a blank chart counts 0). */
+async function inkedPixels(page, label) {
+  return page.getByLabel(label).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 60) inked += 1;
+    }
+    return inked;
+  });
+}
+
+test('manifold, arrows, feature space, histograms and charts draw real data', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await train(page).click();
+    await waitForStep(page, 15);
+    await pause(page).click();
+    await page.waitForTimeout(500);
+    const playground = /Real samples \(blue\)/;
+    const plain = await pixels(page, playground);
+    await page.getByRole('checkbox', { name: 'Generator manifold' }).check();
+    await page.waitForTimeout(300);
+    const withManifold = await pixels(page, playground);
+    assert.ok(withManifold !== plain, 'the manifold adds lines');
+    await page.getByRole('checkbox', { name: 'Gradient arrows' }).check();
+    await page.waitForTimeout(300);
+    assert.ok(await pixels(page, playground) !== withManifold, 'arrows are drawn');
+
+    assert.ok(await inkedPixels(page, /samples in the discriminator's feature space/) > 200, 'the feature space shows points');
+    assert.ok(await inkedPixels(page, /Histograms of the discriminator/) > 200, 'histograms have bars');
+    for (const chart of [/D loss \(blue\)/, /Mean D\(x\)/, /Jensen–Shannon divergence between/]) {
+      assert.ok(await inkedPixels(page, chart) > 100, `${chart} has a line`);
+    }
+    const quality = await page.getByLabel('Latest quality').innerText();
+    assert.match(quality, /JS 0\.\d+ · KL [\d.]+ · median error from the curve [\d.]+/);
+    await screenshot(page, 'views-all');
+
+    // Hiding the feature space removes its canvas.
+    await page.getByRole('checkbox', { name: "D's feature space" }).uncheck();
+    assert.equal(await page.getByLabel(/samples in the discriminator's feature space/).count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('draw your own points, then train on them', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await page.getByLabel('Dataset').selectOption('draw');
+    await page.getByText(/Drag on the canvas/).waitFor();
+    const canvas = page.getByLabel(/Real samples \(blue\)/);
+    const box = await canvas.boundingBox();
+    // An L shape.
+    await page.mouse.move(box.x + 120, box.y + 100);
+    await page.mouse.down();
+    for (let i = 0; i <= 20; i += 1) await page.mouse.move(box.x + 120, box.y + 100 + i * 12);
+    for (let i = 0; i <= 20; i += 1) await page.mouse.move(box.x + 120 + i * 12, box.y + 340);
+    await page.mouse.up();
+    await train(page).click();
+    await waitForStep(page, 10);
+    await pause(page).click();
+    const s = await status(page);
+    assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), s.text);
+    assert.equal(await page.getByLabel('Dataset').inputValue(), 'draw');
+    await screenshot(page, 'drawn-points');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('settings change live; a bad value is refused and the old one kept', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await train(page).click();
+    await waitForStep(page, 5);
+    // k and the learning rate change while training, without a reset.
+    await page.getByLabel('D steps per G step (k)').fill('2');
+    await page.getByLabel('D steps per G step (k)').press('Enter');
+    await page.getByLabel('D learning rate').fill('0.0005');
+    await page.getByLabel('D learning rate').press('Enter');
+    const before = (await status(page)).step;
+    await waitForStep(page, before + 5);
+    assert.ok((await status(page)).step > before, 'training went on from where it was');
+    await pause(page).click();
+
+    await page.getByLabel('G learning rate').fill('-3');
+    await page.getByLabel('G learning rate').press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /G learning rate must be a number from 0 to 1/);
+    assert.equal(await page.getByLabel('G learning rate').inputValue(), '0.001');
+
+    // The custom MLP shows its shape controls; a new shape builds a new model.
+    await page.getByLabel('Model').selectOption('mlp');
+    await page.getByLabel('Hidden layers').fill('2');
+    await page.getByLabel('Hidden layers').press('Enter');
+    assert.equal((await status(page)).step, 0, 'a new shape starts afresh');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await waitForStep(page, 1);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('explain mode walks through one iteration with live numbers', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await page.getByRole('button', { name: 'Explain one iteration' }).click();
+    const heading = page.locator('.explain h3');
+    await heading.waitFor();
+    const titles = [];
+    for (let i = 0; i < 7; i += 1) {
+      titles.push(await heading.innerText());
+      const text = await page.locator('.explain p').innerText();
+      assert.doesNotMatch(text, /NaN|inf/, text);
+      if (i < 6) await page.getByRole('button', { name: 'Next' }).click();
+    }
+    assert.deepEqual(titles.map((t) => t.split(' · ')[0]), ['1', '2', '3', '4', '5', '6', '7']);
+    assert.ok(await page.getByRole('button', { name: 'Next' }).isDisabled());
+    assert.equal(await page.locator('.explain .box.lit').count(), 3, 'G learns: G loss, update, G lit');
+    await screenshot(page, 'explain');
+    await page.getByRole('button', { name: 'Close' }).click();
+    assert.equal(await page.locator('.explain svg').count(), 0);
+
+    // Single D and G updates report their own loss.
+    await page.getByRole('button', { name: 'Update D only' }).click();
+    await page.waitForFunction(() => !/D loss 0\.000/.test(document.querySelector('[role=status]').textContent));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('bench mode writes JSON results into the page', async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?bench=toy-quadratic&backend=cpu&steps=5`);
+    await page.waitForFunction(() => document.querySelector('[role=status]')?.textContent === 'done', null, { timeout: 120_000 });
+    const [result] = JSON.parse(await page.locator('#bench-result').innerText());
+    assert.equal(result.model, 'toy-quadratic');
+    assert.equal(result.device, 'CPU');
+    assert.equal(result.steps, 5);
+    assert.ok(result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
+    console.log(`# bench (CPU, 5 steps): ${JSON.stringify(result)}`);
+  } finally {
+    await browser.close();
+  }
+});
