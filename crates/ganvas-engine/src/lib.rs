@@ -27,6 +27,7 @@ pub mod model;
 pub mod optim;
 pub mod preset;
 pub mod rng;
+pub mod share;
 pub mod snapshot;
 pub mod training;
 

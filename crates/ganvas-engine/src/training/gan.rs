@@ -195,18 +195,35 @@ impl Gan {
 
 /// Reads a tensor's values back asynchronously.
 pub async fn read_f32<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>> {
-    let data = Transaction::default()
-        .register(tensor)
+    read_many(vec![tensor])
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Readback("no data".into()))
+}
+
+/// Reads several tensors back in one transaction (one round trip to the GPU), in order.
+pub async fn read_many<const D: usize>(tensors: Vec<Tensor<D>>) -> Result<Vec<Vec<f32>>> {
+    let count = tensors.len();
+    let transaction = tensors
+        .into_iter()
+        .fold(Transaction::default(), Transaction::register);
+    let data = transaction
         .execute_async()
         .await
         .map_err(|e| Error::Readback(format!("{e:?}")))?;
-    let first = data
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::Readback("no data".into()))?;
-    first
-        .try_into_vec::<f32>()
-        .map_err(|e| Error::Readback(format!("{e:?}")))
+    if data.len() != count {
+        return Err(Error::Readback(format!(
+            "asked for {count} tensors, got {}",
+            data.len()
+        )));
+    }
+    data.into_iter()
+        .map(|values| {
+            values
+                .try_into_vec::<f32>()
+                .map_err(|e| Error::Readback(format!("{e:?}")))
+        })
+        .collect()
 }
 
 /// Uploads host values as a tensor.

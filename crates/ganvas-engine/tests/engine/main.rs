@@ -4,5 +4,6 @@
 mod common;
 mod gradient_penalty;
 mod presets;
+mod share;
 mod snapshots;
 mod training;

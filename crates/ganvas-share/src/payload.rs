@@ -1,0 +1,46 @@
+//! What a shared model holds: plain data, no Burn.
+
+/// A tensor's shape and values, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TensorValues {
+    /// Dimensions (1 to 4 of them).
+    pub shape: Vec<usize>,
+    /// Values, `shape.iter().product()` of them.
+    pub values: Vec<f32>,
+}
+
+/// One optimiser's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimizerValues {
+    /// The update rule's name (e.g. `adam`).
+    pub kind: String,
+    /// Updates applied so far.
+    pub step: u64,
+    /// State tensors in parameter order.
+    pub tensors: Vec<TensorValues>,
+}
+
+/// A GAN to share: its configuration, the generator, and optionally the discriminator and
+/// both optimisers' state (to resume training).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelPayload {
+    /// The engine's configuration as JSON.
+    pub config_json: String,
+    /// Training steps taken.
+    pub step: u64,
+    /// The generator's tensors in module order.
+    pub generator: Vec<TensorValues>,
+    /// The discriminator's tensors, when saved.
+    pub discriminator: Option<Vec<TensorValues>>,
+    /// G's and D's optimiser state, when saved.
+    pub optimizers: Option<[OptimizerValues; 2]>,
+}
+
+impl ModelPayload {
+    /// Number of network values (G, and D when present).
+    pub fn parameter_count(&self) -> usize {
+        let count =
+            |tensors: &[TensorValues]| tensors.iter().map(|t| t.values.len()).sum::<usize>();
+        count(&self.generator) + self.discriminator.as_deref().map_or(0, count)
+    }
+}

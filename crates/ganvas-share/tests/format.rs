@@ -1,0 +1,291 @@
+//! The format as users meet it: round trips, every way a link or file can be broken, sizes,
+//! and the fixtures of released versions that must open forever.
+
+use ganvas_share::{
+    MAGIC, ModelLink, ModelPayload, OptimizerValues, Precision, ShareError, TensorValues, decode,
+    encode,
+};
+
+/// Deterministic weights with a realistic spread (not zeros: zeros compress unrealistically).
+fn weights(shape: &[usize], seed: u64, std: f32) -> TensorValues {
+    let n: usize = shape.iter().product();
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let mut uniform = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 40) as f32 + 0.5) / (1u64 << 24) as f32
+    };
+    let values = (0..n)
+        .map(|_| {
+            let (u, v) = (uniform(), uniform());
+            std * (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
+        })
+        .collect();
+    TensorValues {
+        shape: shape.to_vec(),
+        values,
+    }
+}
+
+fn mlp(sizes: &[usize], seed: u64) -> Vec<TensorValues> {
+    sizes
+        .windows(2)
+        .enumerate()
+        .flat_map(|(i, pair)| {
+            let std = (2.0 / (pair[0] + pair[1]) as f32).sqrt();
+            [
+                weights(&[pair[0], pair[1]], seed + i as u64, std),
+                weights(&[pair[1]], seed + 100 + i as u64, 0.01),
+            ]
+        })
+        .collect()
+}
+
+fn model(generator: Vec<TensorValues>, config_bytes: usize) -> ModelPayload {
+    let config_json = format!(
+        "{{\"model\":\"{}\"}}",
+        "x".repeat(config_bytes.saturating_sub(12))
+    );
+    ModelPayload {
+        config_json,
+        step: 1234,
+        generator,
+        discriminator: None,
+        optimizers: None,
+    }
+}
+
+fn full() -> ModelPayload {
+    let mut m = model(mlp(&[2, 16, 16, 2], 1), 300);
+    m.discriminator = Some(mlp(&[2, 16, 16, 2, 1], 2));
+    let state = |seed| OptimizerValues {
+        kind: "rmsprop".into(),
+        step: 99,
+        tensors: vec![weights(&[354], seed, 0.1), weights(&[354], seed + 1, 0.1)],
+    };
+    m.optimizers = Some([state(3), state(5)]);
+    m
+}
+
+#[test]
+fn f32_round_trips_exactly_with_every_part() {
+    let m = full();
+    let bytes = encode(&m, Precision::F32).expect("encodes");
+    assert_eq!(&bytes[..4], MAGIC);
+    assert_eq!(decode(&bytes).expect("decodes"), m);
+    let link: ModelLink = ModelLink::from_bytes(bytes)
+        .to_string()
+        .parse()
+        .expect("parses");
+    assert_eq!(link.payload().expect("decodes"), m);
+}
+
+#[test]
+fn quantised_networks_keep_their_bound_and_optimiser_state_stays_exact() {
+    let m = full();
+    for precision in ["f16", "q8", "q6", "q4"] {
+        let precision: Precision = precision.parse().expect("precision");
+        let back = decode(&encode(&m, precision).expect("encodes")).expect("decodes");
+        assert_eq!(
+            back.optimizers, m.optimizers,
+            "{precision}: optimiser state is f32"
+        );
+        let pairs = m.generator.iter().zip(&back.generator);
+        let d_pairs = m
+            .discriminator
+            .iter()
+            .flatten()
+            .zip(back.discriminator.iter().flatten());
+        for (orig, got) in pairs.chain(d_pairs) {
+            assert_eq!(orig.shape, got.shape);
+            let row = *orig.shape.last().expect("rank ≥ 1");
+            for (o_row, g_row) in orig.values.chunks(row).zip(got.values.chunks(row)) {
+                let largest = o_row.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+                let bound = match precision {
+                    Precision::F16 => largest * 2.0_f32.powi(-11) + 1e-7,
+                    Precision::Quantized { bits } => {
+                        largest / ((1 << (bits - 1)) - 1) as f32 / 2.0 * 1.0001 + 1e-7
+                    }
+                    Precision::F32 => 0.0,
+                };
+                for (o, g) in o_row.iter().zip(g_row) {
+                    assert!(
+                        (o - g).abs() <= bound,
+                        "{precision}: {o} → {g} (bound {bound})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_truncation_is_an_error_not_a_panic() {
+    let bytes = encode(&full(), Precision::Quantized { bits: 6 }).expect("encodes");
+    for end in 0..bytes.len() {
+        assert!(
+            decode(&bytes[..end]).is_err(),
+            "a prefix of {end} bytes decoded"
+        );
+    }
+}
+
+#[test]
+fn flipped_bytes_are_caught() {
+    let bytes = encode(&full(), Precision::F16).expect("encodes");
+    for i in (8..bytes.len()).step_by(7) {
+        let mut bad = bytes.clone();
+        bad[i] ^= 0x5a;
+        assert!(
+            decode(&bad).is_err(),
+            "byte {i} flipped and it still decoded"
+        );
+    }
+}
+
+#[test]
+fn errors_say_what_happened() {
+    let bytes = encode(&full(), Precision::F32).expect("encodes");
+    assert_eq!(decode(b"PK\x03\x04 a zip"), Err(ShareError::NotGanvas));
+    let mut future = bytes.clone();
+    future[4] = 2;
+    let error = decode(&future).expect_err("version 2");
+    assert_eq!(
+        error,
+        ShareError::FutureVersion {
+            found: 2,
+            supported: 1
+        }
+    );
+    assert!(
+        error.to_string().contains("made by a newer GANvas"),
+        "{error}"
+    );
+    let mut tampered = bytes.clone();
+    tampered[12] ^= 1; // the checksum
+    let error = decode(&tampered).expect_err("checksum");
+    assert!(error.to_string().contains("damaged"), "{error}");
+    assert!(matches!(
+        "Zm9v*".parse::<ModelLink>(),
+        Err(ShareError::Damaged(_))
+    ));
+    let mut nan = full();
+    nan.generator[1].values[3] = f32::NAN;
+    assert_eq!(
+        encode(&nan, Precision::F32),
+        Err(ShareError::NotFinite { tensor: 1 })
+    );
+    assert!(encode(&full(), Precision::Quantized { bits: 9 }).is_err());
+}
+
+#[test]
+fn absurd_sizes_are_refused_before_allocating() {
+    // A header claiming 4 GiB, and a body claiming a 2³²×2³² tensor.
+    let mut header = MAGIC.to_vec();
+    header.extend([1, 0, 0, 0]);
+    header.extend(u32::MAX.to_le_bytes());
+    header.extend(0_u32.to_le_bytes());
+    assert!(decode(&header).is_err());
+    let mut m = model(vec![weights(&[2, 2], 1, 1.0)], 10);
+    m.generator[0].shape = vec![2, 2];
+    let mut bytes = encode(&m, Precision::F32).expect("encodes");
+    // Re-encode a body by hand whose tensor dims are huge but whose data is tiny.
+    let body_start = 16;
+    let body = {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::DeflateDecoder::new(&bytes[body_start..])
+            .read_to_end(&mut out)
+            .expect("inflates");
+        out
+    };
+    let dims_at = 4 + 10 + 8 + 4 + 1; // config length, config, step, count, rank
+    let mut huge = body.clone();
+    huge[dims_at..dims_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    huge[dims_at + 4..dims_at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&huge);
+    bytes.truncate(body_start);
+    bytes[12..16].copy_from_slice(&crc.sum().to_le_bytes());
+    let mut encoder = flate2::write::DeflateEncoder::new(bytes, flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &huge).expect("deflates");
+    let forged = encoder.finish().expect("deflates");
+    let error = decode(&forged).expect_err("a forged huge tensor");
+    assert!(error.to_string().contains("damaged"), "{error}");
+}
+
+/// Link lengths (characters) per precision for the issue's two reference generators.
+#[test]
+fn link_sizes() {
+    let toy = model(mlp(&[2, 16, 16, 2], 11), 1200);
+    let mnist = model(mlp(&[64, 256, 256, 784], 12), 1200);
+    println!("precision  toy G (354 values)  mnist-mlp G (283,920 values)");
+    for precision in ["f32", "f16", "q8", "q6", "q5", "q4"] {
+        let p: Precision = precision.parse().expect("precision");
+        let toy_len = ModelLink::new(&toy, p).expect("toy").text_len();
+        let mnist_len = ModelLink::new(&mnist, p).expect("mnist").text_len();
+        println!("{precision:>9}  {toy_len:>18}  {mnist_len:>28}");
+    }
+    let q8 = ModelLink::new(&toy, Precision::Quantized { bits: 8 }).expect("toy");
+    assert!(
+        q8.text_len() <= 2048,
+        "toy q8 link: {} characters",
+        q8.text_len()
+    );
+}
+
+fn fixture_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn tiny() -> ModelPayload {
+    ModelPayload {
+        config_json: r#"{"fixture":"tiny"}"#.into(),
+        step: 42,
+        generator: vec![
+            TensorValues {
+                shape: vec![2, 2],
+                values: vec![1.0, -0.5, 0.25, 0.0],
+            },
+            TensorValues {
+                shape: vec![2],
+                values: vec![0.125, -2.0],
+            },
+        ],
+        discriminator: None,
+        optimizers: None,
+    }
+}
+
+/// Files of every released format version must keep opening. `GANVAS_WRITE_FIXTURES=1`
+/// writes them (only ever for a new version; never rewrite an old one).
+#[test]
+fn released_fixtures_still_open() {
+    let dir = fixture_dir();
+    if std::env::var_os("GANVAS_WRITE_FIXTURES").is_some() {
+        let link = ModelLink::new(&tiny(), Precision::Quantized { bits: 8 }).expect("tiny");
+        std::fs::write(dir.join("v1-tiny.link"), link.to_string()).expect("write");
+        std::fs::write(
+            dir.join("v1-full.ganvas"),
+            encode(&full(), Precision::F32).expect("full"),
+        )
+        .expect("write");
+    }
+    let link: ModelLink = std::fs::read_to_string(dir.join("v1-tiny.link"))
+        .expect("v1-tiny.link")
+        .parse()
+        .expect("parses");
+    let opened = link.payload().expect("v1 link opens");
+    assert_eq!(opened.step, 42);
+    assert_eq!(opened.generator[0].shape, vec![2, 2]);
+    for (o, g) in tiny().generator[0]
+        .values
+        .iter()
+        .zip(&opened.generator[0].values)
+    {
+        assert!((o - g).abs() <= 1.0 / 127.0 / 2.0 + 1e-7);
+    }
+    let file = std::fs::read(dir.join("v1-full.ganvas")).expect("v1-full.ganvas");
+    assert_eq!(decode(&file).expect("v1 file opens"), full());
+}
