@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh native web
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ganvas/target}"
+export PATH="$HOME/.cache/ganvas/bin:$PATH" # wasm-opt (see setup.sh)
 exec env TRUNK_SKIP_VERSION_CHECK=true trunk serve --release --offline

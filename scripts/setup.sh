@@ -3,8 +3,9 @@
 # Usage: scripts/setup.sh [native|vulkan|web|browser]...
 #   native   Rust toolchain pieces for the engine and CLI
 #   vulkan   Mesa's software Vulkan driver (lavapipe), so the wgpu backend runs without a GPU
-#   web      Trunk and wasm-bindgen-cli (pinned to the wasm-bindgen crate's version)
-#   browser  Debian's Chromium, Node.js and the end-to-end tests' npm packages
+#   web      Trunk, wasm-bindgen-cli (pinned to the wasm-bindgen crate's version) and a current
+#            wasm-opt (npm's binaryen; Debian's is too old), linked into ~/.cache/ganvas/bin
+#   browser  Debian's Chromium and ChromeDriver, Node.js and the end-to-end tests' npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +48,8 @@ setup_vulkan() {
 # Versions must match: trunk 0.22 needs a newer rustc; the CLI must equal the crate exactly.
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132.0.0
+TOOLS="$HOME/.cache/ganvas"
 
 setup_web() {
   setup_native
@@ -58,10 +61,20 @@ setup_web() {
     log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
+  # Trunk runs the `wasm-opt` it finds on PATH (scripts put $TOOLS/bin first).
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  if ! "$TOOLS/bin/wasm-opt" --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    log "npm install binaryen@$BINARYEN_VERSION (wasm-opt)"
+    mkdir -p "$TOOLS/binaryen" "$TOOLS/bin"
+    npm install --prefix "$TOOLS/binaryen" --no-audit --no-fund "binaryen@$BINARYEN_VERSION" >/dev/null
+    printf '#!/bin/sh\nexec node "%s" "$@"\n' "$TOOLS/binaryen/node_modules/binaryen/bin/wasm-opt" \
+      > "$TOOLS/bin/wasm-opt"
+    chmod +x "$TOOLS/bin/wasm-opt"
+  fi
 }
 
 setup_browser() {
-  apt_install chromium
+  apt_install chromium chromium-driver
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   if [ ! -d tests/e2e/node_modules/playwright-core ]; then
     log "npm ci (tests/e2e)"

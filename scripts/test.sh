@@ -6,6 +6,7 @@ bash scripts/setup.sh native vulkan web browser
 # Build outputs are a cache: keep them outside the checkout so a fresh clone reuses them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ganvas/target}"
 export CARGO_TERM_COLOR=never
+export PATH="$HOME/.cache/ganvas/bin:$PATH" # wasm-opt (see setup.sh)
 # Mesa's lavapipe complains on every start when there is no runtime directory (as under CI).
 if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -d "$XDG_RUNTIME_DIR" ]; then
   XDG_RUNTIME_DIR="$(mktemp -d)"
@@ -30,7 +31,11 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ganvas-engine -p ganvas-cli -q
 step "tests: engine and CLI (Flex CPU always; wgpu on lavapipe where a Vulkan adapter exists)"
 cargo test --workspace
 
-step "web app: trunk build --release"
+step "component tests: wasm-bindgen-test in headless Chromium (WebGPU on SwiftShader)"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
+  cargo test --target wasm32-unknown-unknown -p ganvas-web --test components
+
+step "web app: trunk build --release (fat LTO, then wasm-opt)"
 TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline
 
 step "browser end-to-end tests (headless Chromium, WebGPU on SwiftShader)"

@@ -95,3 +95,16 @@ export async function screenshot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The step count once it has stopped moving (after Pause, the chunk in flight still lands). */
+export async function settledStep(page, { quietMs = 1500, timeoutMs = 60_000 } = {}) {
+  const start = Date.now();
+  let last = (await status(page)).step;
+  while (Date.now() - start < timeoutMs) {
+    await page.waitForTimeout(quietMs);
+    const now = (await status(page)).step;
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error(`the step count kept moving for ${timeoutMs} ms`);
+}

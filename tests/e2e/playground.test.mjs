@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, open, status, waitForStep, canvasPixels, screenshot,
+  serve, launch, open, status, waitForStep, canvasPixels, screenshot, settledStep,
 } from './harness.mjs';
 
 let server;
@@ -21,9 +21,9 @@ async function trainAndPause(page, { minSteps, name }) {
   await screenshot(page, name);
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Train', exact: true }).waitFor();
-  await page.waitForTimeout(800);
-  const paused = (await status(page)).step;
-  await page.waitForTimeout(1500);
+  // The chunk in flight when Pause is pressed still lands; after that the count must not move.
+  const paused = await settledStep(page);
+  await page.waitForTimeout(2000);
   assert.equal((await status(page)).step, paused, 'Pause stops training');
   return running;
 }

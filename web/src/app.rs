@@ -1,5 +1,7 @@
 //! The playground page: shared state, start-up, the training loop, keyboard, and the layout.
 
+use std::fmt::Write as _;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -7,7 +9,9 @@ use crate::bench::{Bench, BenchRequest};
 use crate::buttons::{single, toggle};
 use crate::controls::Controls;
 use crate::explain::Explain;
+use crate::link::{self, LinkSettings, Start};
 use crate::run_loop::{start, training_loop};
+use crate::share::SharePanel;
 use crate::state::Ctx;
 use crate::trainer::Single;
 use crate::views::{Charts, DiscriminatorViews, Playground, StatusLine};
@@ -26,6 +30,8 @@ pub fn App() -> impl IntoView {
 fn PlaygroundPage() -> impl IntoView {
     let ctx = Ctx::new();
     provide_context(ctx);
+    apply_link(ctx);
+    sync_link(ctx);
     leptos::task::spawn_local(start(ctx));
     leptos::task::spawn_local(training_loop(ctx));
 
@@ -49,7 +55,17 @@ fn PlaygroundPage() -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
+    let hidden_css = move || {
+        ctx.hide.get().iter().fold(String::new(), |mut css, n| {
+            let _ = writeln!(
+                css,
+                "[data-hide=\"{n}\"], #{n}, label[for=\"{n}\"] {{ display: none !important; }}"
+            );
+            css
+        })
+    };
     view! {
+        <style>{hidden_css}</style>
         <header>
             <h1>"GANvas"</h1>
             <p class="tagline">"Train a GAN in your browser, on your own GPU."</p>
@@ -57,7 +73,7 @@ fn PlaygroundPage() -> impl IntoView {
         <Show when=move || ctx.banner.get().is_some()>
             <p class="banner" role="note">{move || ctx.banner.get().unwrap_or_default()}</p>
         </Show>
-        <main>
+        <main class:presenter=move || ctx.presenter.get()>
             <Controls />
             <section class="views" aria-label="Views">
                 <StatusLine />
@@ -67,7 +83,90 @@ fn PlaygroundPage() -> impl IntoView {
                 </div>
                 <Explain />
                 <Charts />
+                <SharePanel />
             </section>
         </main>
     }
+}
+
+/// The page's URL fragment without the `#`.
+fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Applies the settings in the page's link, if any. A damaged link changes nothing and says so.
+fn apply_link(ctx: Ctx) {
+    let text = fragment();
+    if text.is_empty() {
+        return;
+    }
+    let parsed = link::parse_fragment(&text).and_then(|mut pairs| {
+        let model = pairs
+            .iter()
+            .position(|(k, _)| k == "m")
+            .map(|i| pairs.remove(i).1);
+        link::from_pairs(&pairs).map(|settings| (settings, model))
+    });
+    match parsed {
+        Ok((settings, model)) => {
+            ctx.pending_model.set(model);
+            ctx.setup.set(settings.setup);
+            ctx.drawn.set(settings.drawn);
+            ctx.layers.set(settings.layers);
+            ctx.show_features.set(settings.show_features);
+            ctx.pinned_device.set(settings.device);
+            ctx.hide.set(settings.hide);
+            ctx.presenter.set(settings.presenter);
+            ctx.start_training.set(settings.start == Start::Training);
+        }
+        Err(problem) => ctx.error.set(Some(format!(
+            "This link could not be used: {problem}. The page shows its defaults instead."
+        ))),
+    }
+}
+
+/// Keeps the URL fragment equal to the current settings (replacing, not adding, history).
+fn sync_link(ctx: Ctx) {
+    Effect::new(move |_| {
+        let settings = LinkSettings {
+            setup: ctx.setup.get(),
+            drawn: ctx.drawn.get(),
+            layers: ctx.layers.get(),
+            show_features: ctx.show_features.get(),
+            device: ctx.pinned_device.get(),
+            hide: ctx.hide.get(),
+            start: if ctx.start_training.get() {
+                Start::Training
+            } else {
+                Start::Paused
+            },
+            presenter: ctx.presenter.get(),
+        };
+        let text = link::print_fragment(&link::to_pairs(&settings));
+        let url = if text.is_empty() {
+            current_path()
+        } else {
+            format!("#{text}")
+        };
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    });
+}
+
+/// The page's path and query, without a fragment.
+fn current_path() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let location = w.location();
+            Some(format!(
+                "{}{}",
+                location.pathname().ok()?,
+                location.search().ok()?
+            ))
+        })
+        .unwrap_or_default()
 }

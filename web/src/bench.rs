@@ -135,7 +135,11 @@ pub fn Bench(
                 Some(gpu) => targets.push(("WebGPU", gpu.clone())),
                 None => lines.push(format!(
                     "{{\"device\":\"WebGPU\",\"error\":\"{}\"}}",
-                    devices.gpu_problem.clone().unwrap_or_default().replace('"', "'")
+                    devices
+                        .gpu_problem
+                        .clone()
+                        .unwrap_or_default()
+                        .replace('"', "'")
                 )),
             }
         }

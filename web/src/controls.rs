@@ -113,6 +113,7 @@ fn DataControls() -> impl IntoView {
         ctx.reset();
     };
     view! {
+        <div data-hide="data" class="group">
         <label for="dataset">"Dataset"</label>
         <select id="dataset" on:change=on_dataset prop:value=selected>
             {Toy2d::all_builtin().into_iter().map(|toy| {
@@ -128,6 +129,7 @@ fn DataControls() -> impl IntoView {
         </Show>
         <label for="csv">"Upload points (CSV: x,y per line)"</label>
         <input id="csv" type="file" accept=".csv,text/csv,text/plain" on:change=on_csv />
+        </div>
     }
 }
 
@@ -152,7 +154,7 @@ fn ModelControls() -> impl IntoView {
         .map(|(v, l)| ((*v).to_string(), (*l).to_string()))
         .collect();
     view! {
-        <fieldset>
+        <fieldset data-hide="networks">
             <legend>"Networks"</legend>
             <SelectField id="model" label="Model" options=model_options
                 selected=Signal::derive(move || ctx.setup.get().model.value().to_string())
@@ -172,6 +174,7 @@ fn ModelControls() -> impl IntoView {
                         }
                     }) />
             </Show>
+            <div data-hide="noise" class="group">
             <SelectField id="noise" label="Noise" options=vec![
                     ("uniform".into(), "uniform [−1, 1]".into()),
                     ("normal".into(), "normal N(0, 1)".into()),
@@ -187,6 +190,7 @@ fn ModelControls() -> impl IntoView {
             <NumberField id="noise-dim" label="Noise dimensions" min=1.0 max=64.0 step="1" integer=true
                 value=Signal::derive(move || ctx.setup.get().noise_dim as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.noise_dim = v as usize)) />
+            </div>
         </fieldset>
     }
 }
@@ -216,7 +220,7 @@ fn TrainingControls() -> impl IntoView {
         }
     };
     view! {
-        <fieldset>
+        <fieldset data-hide="training">
             <legend>"Training"</legend>
             <SelectField id="loss" label="Loss" options=pairs(&LossKind::ALL, LossKind::name)
                 selected=Signal::derive(move || train().loss.name().to_string())
@@ -225,6 +229,7 @@ fn TrainingControls() -> impl IntoView {
                         change(ctx, false, |s| s.train.loss = loss);
                     }
                 }) />
+            <div data-hide="optimizers" class="group">
             {optimizer_field("g-optimizer", "G optimiser", true)}
             <NumberField id="g-lr" label="G learning rate" min=0.0 max=1.0
                 value=Signal::derive(move || train().generator_optimizer.lr)
@@ -233,6 +238,7 @@ fn TrainingControls() -> impl IntoView {
             <NumberField id="d-lr" label="D learning rate" min=0.0 max=1.0
                 value=Signal::derive(move || train().discriminator_optimizer.lr)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.discriminator_optimizer.lr = v)) />
+            </div>
             <NumberField id="batch" label="Batch size" min=1.0 max=4096.0 step="1" integer=true
                 value=Signal::derive(move || train().batch_size as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.batch_size = v as usize)) />
@@ -252,7 +258,7 @@ fn TrickControls() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let tricks = move || ctx.setup.get().train.tricks;
     view! {
-        <details>
+        <details data-hide="tricks">
             <summary>"Tricks"</summary>
             <NumberField id="real-label" label="Real label (one-sided smoothing; 1 = off)" min=0.5 max=1.0
                 value=Signal::derive(move || tricks().real_label)
@@ -284,10 +290,12 @@ fn DeviceControl() -> impl IntoView {
             DeviceChoice::Cpu
         };
         ctx.device.set(choice);
+        ctx.pinned_device.set(Some(choice));
         ctx.device_reason.set("chosen by you".into());
         ctx.reset();
     };
     view! {
+        <div data-hide="device" class="group">
         <label for="device">"Device"</label>
         <select id="device" on:change=on_device
             prop:value=move || if ctx.device.get() == DeviceChoice::Gpu { "gpu" } else { "cpu" }>
@@ -295,6 +303,7 @@ fn DeviceControl() -> impl IntoView {
             <option value="cpu">"CPU"</option>
         </select>
         <p class="reason">{move || format!("Training on {} ({})", ctx.device.get().label(), ctx.device_reason.get())}</p>
+        </div>
     }
 }
 
@@ -313,7 +322,7 @@ fn ViewToggles() -> impl IntoView {
         }
     };
     view! {
-        <fieldset>
+        <fieldset data-hide="show">
             <legend>"Show"</legend>
             {toggle("Real samples", |l| &mut l.real)}
             {toggle("Fake samples", |l| &mut l.fake)}

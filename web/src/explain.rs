@@ -106,7 +106,8 @@ pub fn Explain() -> impl IntoView {
     let start = move |_| {
         ctx.running.set(false);
         let Some(mut trainer) = ctx.session.try_update_value(|s| s.trainer.take()).flatten() else {
-            ctx.error.set(Some("There is no model to explain yet.".into()));
+            ctx.error
+                .set(Some("There is no model to explain yet.".into()));
             return;
         };
         set_busy.set(true);
@@ -129,9 +130,10 @@ pub fn Explain() -> impl IntoView {
         });
     };
     let text = move || walk.get().map(|w| phase_text(phase.get(), &w));
-    let lit = move |id: &'static str| move || walk.get().is_some() && LIT[phase.get()].contains(&id);
+    let lit =
+        move |id: &'static str| move || walk.get().is_some() && LIT[phase.get()].contains(&id);
     view! {
-        <section class="explain" aria-label="Explain one iteration">
+        <section class="explain" data-hide="explain" aria-label="Explain one iteration">
             <button class="secondary" on:click=start disabled=move || busy.get() || !ctx.ready.get()>
                 "Explain one iteration"
             </button>

@@ -37,12 +37,18 @@ pub fn NumberField(
         let text = element.value();
         let parsed = text.trim().parse::<f64>().ok();
         match parsed {
-            Some(v) if v.is_finite() && (min..=max).contains(&v) && (!integer || v.fract() == 0.0) => {
+            Some(v)
+                if v.is_finite() && (min..=max).contains(&v) && (!integer || v.fract() == 0.0) =>
+            {
                 ctx.error.set(None);
                 on_value.run(v);
             }
             _ => {
-                let kind = if integer { "a whole number" } else { "a number" };
+                let kind = if integer {
+                    "a whole number"
+                } else {
+                    "a number"
+                };
                 let current = value.get_untracked();
                 ctx.error.set(Some(format!(
                     "{label} must be {kind} from {min} to {max}; \"{text}\" was not used, it stays {current}."

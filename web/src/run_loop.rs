@@ -37,20 +37,27 @@ pub async fn time_device(setup: &Setup, device: &Device) -> f64 {
     let Ok(mut trainer) = Trainer::new(setup, device, None) else {
         return 0.0;
     };
-    let _ = trainer.run_for(0.0, now_ms);
+    let _ = trainer.run_for(0.0, 1, now_ms);
     let _ = trainer.read_stats().await;
     let start = now_ms();
     let mut steps = 0;
+    let mut chunk = Chunk::default();
     while now_ms() - start < 300.0 {
-        steps += trainer.run_for(FRAME_BUDGET_MS, now_ms);
+        let began = now_ms();
+        steps += trainer.run_for(FRAME_BUDGET_MS, chunk.max_updates, now_ms);
         let _ = trainer.read_stats().await;
+        chunk.adapt(now_ms() - began);
     }
     steps as f64 / ((now_ms() - start).max(1.0) / 1000.0)
 }
 
 /// Initialises the devices, picks one, and builds the first model.
 pub async fn start(ctx: Ctx) {
-    let requested = Requested::from_url();
+    let requested = match ctx.pinned_device.get_untracked() {
+        Some(DeviceChoice::Gpu) => Requested::Gpu,
+        Some(DeviceChoice::Cpu) => Requested::Cpu,
+        None => Requested::from_url(),
+    };
     let devices = devices::init(requested).await;
     if let Some(problem) = &devices.gpu_problem {
         ctx.banner.set(Some(format!(
@@ -68,8 +75,7 @@ pub async fn start(ctx: Ctx) {
             DeviceChoice::Cpu
         }
         (Some(_), Requested::Gpu) => {
-            ctx.device_reason
-                .set("WebGPU requested in the link".into());
+            ctx.device_reason.set("WebGPU requested in the link".into());
             DeviceChoice::Gpu
         }
         (Some(gpu), _) => {
@@ -89,7 +95,22 @@ pub async fn start(ctx: Ctx) {
     ctx.device.set(choice);
     ctx.session.update_value(|s| s.devices = Some(devices));
     ctx.reset();
+    if let Some(text) = ctx.pending_model.get_untracked() {
+        let opened = text
+            .parse::<ganvas_share::ModelLink>()
+            .and_then(|link| link.payload())
+            .map_err(|e| e.to_string())
+            .and_then(|payload| crate::share::open_model(ctx, payload));
+        if let Err(problem) = opened {
+            ctx.error.set(Some(format!(
+                "The model in this link could not be opened: {problem}. A fresh model is shown instead."
+            )));
+        }
+    }
     ctx.ready.set(true);
+    if ctx.start_training.get_untracked() {
+        ctx.running.set(true);
+    }
 }
 
 /// Fewest milliseconds between view updates while training (at most 30 per second).
@@ -109,6 +130,33 @@ pub async fn yield_now() {
         let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// How many updates one chunk may queue. On the CPU the time budget decides; on a GPU,
+/// queuing is quick and the work happens later, so the cap keeps a chunk (queue, then wait
+/// for its statistics) near [`CHUNK_TARGET_MS`] of wall time: Pause then takes effect at once
+/// and the views keep updating even on a slow (software) GPU.
+struct Chunk {
+    max_updates: usize,
+}
+
+/// Wall time one chunk should take, queuing and waiting included.
+const CHUNK_TARGET_MS: f64 = 40.0;
+
+impl Default for Chunk {
+    fn default() -> Self {
+        Chunk { max_updates: 4 }
+    }
+}
+
+impl Chunk {
+    fn adapt(&mut self, elapsed_ms: f64) {
+        if elapsed_ms > 2.0 * CHUNK_TARGET_MS {
+            self.max_updates = (self.max_updates / 2).max(1);
+        } else if elapsed_ms < CHUNK_TARGET_MS / 2.0 {
+            self.max_updates = (self.max_updates * 2).min(4096);
+        }
+    }
 }
 
 /// Step statistics accumulated on the host between view updates.
@@ -151,29 +199,33 @@ pub async fn training_loop(ctx: Ctx) {
     // keeps most of the time: the interval is three times what the last paint took.
     let mut view_interval = VIEW_INTERVAL_MS;
     let mut pending = Pending::default();
+    let mut chunk = Chunk::default();
     loop {
         let running = ctx.running.get_untracked();
         if !running && ctx.redraw.get_untracked() == 0 {
             next_frame().await;
             continue;
         }
-        let Some(mut trainer) = ctx.session.try_update_value(|s| s.trainer.take()).flatten()
-        else {
+        let Some(mut trainer) = ctx.session.try_update_value(|s| s.trainer.take()).flatten() else {
             next_frame().await;
             continue;
         };
         let mut steps = 0;
         let mut result = Ok(None);
         if running {
-            steps = trainer.run_for(FRAME_BUDGET_MS, now_ms);
+            let began = now_ms();
+            steps = trainer.run_for(FRAME_BUDGET_MS, chunk.max_updates, now_ms);
             match trainer.read_stats().await {
                 Ok(Some(mean)) => pending.add(mean, steps),
                 Ok(None) => {}
                 Err(e) => result = Err(e),
             }
+            chunk.adapt(now_ms() - began);
         }
+        // Paused while this chunk ran (or never running): show the final state now.
+        let paused = !ctx.running.get_untracked();
         let show = result.is_ok()
-            && (!running || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
+            && (paused || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
         if show {
             ctx.redraw.set(0);
             let layers = ctx.layers.get_untracked();

@@ -141,9 +141,14 @@ fn base_config(
     match model {
         ModelChoice::ToyQuadratic => Ok(Preset::ToyQuadratic.config(seed)),
         ModelChoice::Mlp => {
-            let mut config =
-                custom_mlp(shape.layers, shape.width, shape.activation, noise_dim, noise)?
-                    .with_seed(seed);
+            let mut config = custom_mlp(
+                shape.layers,
+                shape.width,
+                shape.activation,
+                noise_dim,
+                noise,
+            )?
+            .with_seed(seed);
             // Expose D's last hidden layer for the feature-space view.
             if let DiscriminatorConfig::Mlp(discriminator) = &mut config.model.discriminator
                 && discriminator.sizes.len() > 2

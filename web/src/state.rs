@@ -117,6 +117,22 @@ pub struct Ctx {
     pub scene: RwSignal<(Vec<[f32; 2]>, [f32; 4])>,
     /// Redraw requests from single steps (the loop reads a frame when positive).
     pub redraw: RwSignal<u32>,
+    /// Controls hidden by a classroom link (see [`crate::link::HIDEABLE`]).
+    pub hide: RwSignal<Vec<String>>,
+    /// The presenter layout (large canvas).
+    pub presenter: RwSignal<bool>,
+    /// The device named by the link or chosen by the user (kept in the link).
+    pub pinned_device: RwSignal<Option<DeviceChoice>>,
+    /// Whether the link asked to start training.
+    pub start_training: RwSignal<bool>,
+    /// A model carried by the opening link (`m=`), opened once the devices are up.
+    pub pending_model: RwSignal<Option<String>>,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Ctx {
@@ -140,6 +156,11 @@ impl Ctx {
             show_features: RwSignal::new(true),
             scene: RwSignal::new((Vec::new(), DRAW_BOUNDS)),
             redraw: RwSignal::new(0),
+            hide: RwSignal::new(Vec::new()),
+            presenter: RwSignal::new(false),
+            pinned_device: RwSignal::new(None),
+            start_training: RwSignal::new(false),
+            pending_model: RwSignal::new(None),
         }
     }
 

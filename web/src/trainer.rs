@@ -2,9 +2,10 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 use ganvas_engine::data::{Standardizer, Toy2d};
-use ganvas_engine::metrics::{QuadraticQuality, grid_kl_js, mode_coverage, quadratic_quality};
 use ganvas_engine::metrics::ModeCoverage;
+use ganvas_engine::metrics::{QuadraticQuality, grid_kl_js, mode_coverage, quadratic_quality};
 use ganvas_engine::rng::Rng;
+use ganvas_engine::snapshot::Snapshot;
 use ganvas_engine::training::gan::read_many;
 use ganvas_engine::training::{DataSource, Gan, StatsAccumulator, StepStats, StepValues};
 use ganvas_engine::{Error, Result};
@@ -117,19 +118,44 @@ impl Trainer {
     pub fn new(setup: &Setup, device: &Device, fixed_bounds: Option<[f32; 4]>) -> Result<Self> {
         let config = setup.gan_config()?;
         let data = DataSource::points(setup.dataset.clone());
-        let DataSource::Points { standardizer, .. } = &data else {
+        let gan = Gan::new(config, data, device)?;
+        Self::around(gan, setup, device, fixed_bounds)
+    }
+
+    /// Rebuilds a shared or saved GAN (its own configuration) to train on `setup`'s data.
+    pub fn from_snapshot(
+        snapshot: &Snapshot,
+        setup: &Setup,
+        device: &Device,
+        fixed_bounds: Option<[f32; 4]>,
+    ) -> Result<Self> {
+        let data = DataSource::points(setup.dataset.clone());
+        let gan = Gan::from_snapshot(snapshot, data, device)?;
+        if gan.config().model.data != ganvas_engine::model::DataShape::Points2d {
+            return Err(Error::Config(
+                "this model makes images; the playground trains 2D points".into(),
+            ));
+        }
+        Self::around(gan, setup, device, fixed_bounds)
+    }
+
+    fn around(
+        mut gan: Gan,
+        setup: &Setup,
+        device: &Device,
+        fixed_bounds: Option<[f32; 4]>,
+    ) -> Result<Self> {
+        let DataSource::Points { standardizer, .. } = gan.data() else {
             return Err(Error::Config("the playground draws 2D data".into()));
         };
         let standardizer = *standardizer;
-        let mut gan = Gan::new(config, data, device)?;
         let real = setup.dataset.sample(REAL_POINTS, &mut Rng::new(1));
         let bounds = fixed_bounds.unwrap_or_else(|| fit_bounds(&real));
-        let inner = device.clone();
-        let heat_grid = heat_grid(bounds, &standardizer, &inner);
+        let heat_grid = heat_grid(bounds, &standardizer, device);
         let shown = &real[..FRAME_SAMPLES.min(real.len())];
-        let real_shown = points_tensor(&standardizer.forward_all(shown), &inner);
-        let (noise, _) = gan.generator_input(FRAME_SAMPLES, None, &inner)?;
-        let manifold_input = gan.noise_grid(MANIFOLD_SIDE, &inner);
+        let real_shown = points_tensor(&standardizer.forward_all(shown), device);
+        let (noise, _) = gan.generator_input(FRAME_SAMPLES, None, device)?;
+        let manifold_input = gan.noise_grid(MANIFOLD_SIDE, device);
         Ok(Self {
             gan,
             acc: StatsAccumulator::default(),
@@ -151,20 +177,21 @@ impl Trainer {
         self.gan.set_train_config(setup.train.clone());
     }
 
-    /// Queues single network updates until `budget_ms` has passed (`now` gives milliseconds);
-    /// at least one. Returns the number of whole steps completed.
-    pub fn run_for(&mut self, budget_ms: f64, now: impl Fn() -> f64) -> usize {
+    /// Queues single network updates until `budget_ms` has passed (`now` gives milliseconds)
+    /// or `max_updates` are queued; at least one. Returns the number of whole steps completed.
+    pub fn run_for(&mut self, budget_ms: f64, max_updates: usize, now: impl Fn() -> f64) -> usize {
         let start = now();
         let mut steps = 0;
-        loop {
+        for _ in 0..max_updates.max(1) {
             if let Some(stats) = self.gan.train_update() {
                 self.acc.push(stats);
                 steps += 1;
             }
             if now() - start >= budget_ms {
-                return steps;
+                break;
             }
         }
+        steps
     }
 
     /// Queues `n` whole steps (benchmarks), their statistics averaged into the next read.
@@ -207,9 +234,7 @@ impl Trainer {
             tensors.len() - 1
         };
         let features_at = out.features.filter(|_| wanted.features).map(&mut slot);
-        let arrows_at = wanted
-            .arrows
-            .then(|| slot(self.gan.generator_push(fakes)));
+        let arrows_at = wanted.arrows.then(|| slot(self.gan.generator_push(fakes)));
         let manifold_at = wanted
             .manifold
             .then(|| slot(generator.forward(self.manifold_input.clone())));
@@ -238,9 +263,8 @@ impl Trainer {
                 .map(|v| [v[0] * std[0], v[1] * std[1]])
                 .collect()
         });
-        let manifold = manifold_at.map_or_else(Vec::new, |i| {
-            self.standardizer.inverse_flat(&values[i])
-        });
+        let manifold =
+            manifold_at.map_or_else(Vec::new, |i| self.standardizer.inverse_flat(&values[i]));
         let features = features_at.map(|i| self.features(&values[i], cells, shown));
         let quality = quality(&self.dataset, &self.real, &fakes);
         Ok(Frame {
@@ -268,10 +292,8 @@ impl Trainer {
         } else {
             (self.projection.fit_project(samples, width), Some(width))
         };
-        let (real, fake): (Vec<[f32; 2]>, Vec<[f32; 2]>) = (
-            points[..shown].to_vec(),
-            points[shown..].to_vec(),
-        );
+        let (real, fake): (Vec<[f32; 2]>, Vec<[f32; 2]>) =
+            (points[..shown].to_vec(), points[shown..].to_vec());
         let centroid = centroid(&fake);
         let previous = self.last_fake_centroid.replace(centroid);
         FeatureView {
@@ -402,13 +424,24 @@ impl Trainer {
             let fake = gan.generate_from(noise.clone());
             let d_real = gan.discriminate(real.clone()).logit;
             let d_fake = gan.discriminate(fake.clone()).logit;
-            let d_loss = loss.discriminator(d_real.clone(), ones.clone(), d_fake.clone(), zeros.clone());
+            let d_loss =
+                loss.discriminator(d_real.clone(), ones.clone(), d_fake.clone(), zeros.clone());
             let g_loss = loss.generator(d_fake.clone());
             let mean = |x: Tensor<2>| {
-                let x = if loss.has_probability_output() { burn::tensor::activation::sigmoid(x) } else { x };
+                let x = if loss.has_probability_output() {
+                    burn::tensor::activation::sigmoid(x)
+                } else {
+                    x
+                };
                 x.mean().reshape([1, 1])
             };
-            vec![fake, mean(d_real), mean(d_fake), d_loss.reshape([1, 1]), g_loss.reshape([1, 1])]
+            vec![
+                fake,
+                mean(d_real),
+                mean(d_fake),
+                d_loss.reshape([1, 1]),
+                g_loss.reshape([1, 1]),
+            ]
         };
         let mut tensors = vec![noise.clone()];
         tensors.extend(probe(&self.gan));
@@ -421,7 +454,11 @@ impl Trainer {
         let scalar = |i: usize| v[i][0];
         let fakes = self.standardizer.inverse_flat(&v[1]);
         Ok(Walkthrough {
-            noise: v[0].chunks(width).take(3).map(|z| z.iter().take(3).copied().collect()).collect(),
+            noise: v[0]
+                .chunks(width)
+                .take(3)
+                .map(|z| z.iter().take(3).copied().collect())
+                .collect(),
             fakes: fakes.into_iter().take(3).collect(),
             d_real: [scalar(2), scalar(7), scalar(12)],
             d_fake: [scalar(3), scalar(8), scalar(13)],

@@ -91,7 +91,15 @@ pub fn Playground() -> impl IntoView {
             width: CANVAS,
             height: CANVAS,
         };
-        let centre = view.data_at(f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        // The canvas may be drawn larger than its 480 pixels (presenter layout).
+        let scale = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            .map_or(1.0, |c| CANVAS / f64::from(c.client_width().max(1)));
+        let centre = view.data_at(
+            f64::from(ev.offset_x()) * scale,
+            f64::from(ev.offset_y()) * scale,
+        );
         let blob: Vec<[f32; 2]> = rng
             .try_update_value(|r| {
                 (0..3)
@@ -126,7 +134,9 @@ pub fn Playground() -> impl IntoView {
                 ctx.setup.update(|s| s.dataset = toy);
                 ctx.reset();
             }
-            Err(e) => ctx.error.set(Some(format!("Could not use the drawing: {e}"))),
+            Err(e) => ctx
+                .error
+                .set(Some(format!("Could not use the drawing: {e}"))),
         }
     };
     view! {
@@ -227,16 +237,27 @@ pub fn Charts() -> impl IntoView {
     let losses = NodeRef::<leptos::html::Canvas>::new();
     let outputs = NodeRef::<leptos::html::Canvas>::new();
     let quality = NodeRef::<leptos::html::Canvas>::new();
-    let column = |history: &[Point], f: fn(&Point) -> f32| -> Vec<f32> { history.iter().map(f).collect() };
+    let column =
+        |history: &[Point], f: fn(&Point) -> f32| -> Vec<f32> { history.iter().map(f).collect() };
     paint_effect(losses, move |c| {
         let h = ctx.history.get();
         let (d, g) = (column(&h, |p| p.d_loss), column(&h, |p| p.g_loss));
-        draw::chart(c, CANVAS, 110.0, &[series(&d, draw::REAL), series(&g, draw::FAKE)]);
+        draw::chart(
+            c,
+            CANVAS,
+            110.0,
+            &[series(&d, draw::REAL), series(&g, draw::FAKE)],
+        );
     });
     paint_effect(outputs, move |c| {
         let h = ctx.history.get();
         let (r, f) = (column(&h, |p| p.d_real), column(&h, |p| p.d_fake));
-        draw::chart(c, CANVAS, 110.0, &[series(&r, draw::REAL), series(&f, draw::FAKE)]);
+        draw::chart(
+            c,
+            CANVAS,
+            110.0,
+            &[series(&r, draw::REAL), series(&f, draw::FAKE)],
+        );
     });
     paint_effect(quality, move |c| {
         let h = ctx.history.get();

@@ -44,8 +44,8 @@ fn from_share(tensors: Vec<ganvas_share::TensorValues>) -> Vec<TensorValues> {
 }
 
 impl Snapshot {
-    /// The snapshot in the share format's terms.
-    pub fn to_payload(&self) -> ModelPayload {
+    /// The snapshot in the share format's terms, with the app's `settings` (may be empty).
+    pub fn to_payload(&self, settings: &str) -> ModelPayload {
         let optimizer = |o: &OptimizerValues| ganvas_share::OptimizerValues {
             kind: o.kind.name().to_string(),
             step: o.step,
@@ -53,6 +53,7 @@ impl Snapshot {
         };
         ModelPayload {
             config_json: self.config_json.clone(),
+            settings: settings.to_string(),
             step: self.step,
             generator: to_share(&self.generator),
             discriminator: self.discriminator.as_deref().map(to_share),

@@ -11,6 +11,7 @@
 //!  12  u32 CRC-32        of the uncompressed body
 //! body (raw DEFLATE)
 //!   u32 length + UTF-8   the engine's configuration (JSON)
+//!   u32 length + UTF-8   the app's settings (may be empty)
 //!   u64                  training steps
 //!   tensor list          the generator             (at `precision`)
 //!   tensor list          the discriminator, if flagged (at `precision`)
@@ -51,6 +52,8 @@ pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     put_u32(&mut body, model.config_json.len())?;
     body.extend(model.config_json.as_bytes());
+    put_u32(&mut body, model.settings.len())?;
+    body.extend(model.settings.as_bytes());
     body.extend(model.step.to_le_bytes());
     let mut index = 0;
     put_tensors(&mut body, &model.generator, precision, &mut index)?;
@@ -135,6 +138,9 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
     let config_len = reader.u32()?;
     let config_json = String::from_utf8(reader.take(config_len)?.to_vec())
         .map_err(|_| damaged("its configuration is not text"))?;
+    let settings_len = reader.u32()?;
+    let settings = String::from_utf8(reader.take(settings_len)?.to_vec())
+        .map_err(|_| damaged("its settings are not text"))?;
     let step = reader.u64()?;
     let generator = reader.tensors(precision)?;
     let discriminator = (flags & FLAG_DISCRIMINATOR != 0)
@@ -150,6 +156,7 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
     }
     Ok(ModelPayload {
         config_json,
+        settings,
         step,
         generator,
         discriminator,

@@ -12,6 +12,7 @@
 //!
 //! let model = ModelPayload {
 //!     config_json: r#"{"seed":7}"#.into(),
+//!     settings: String::new(),
 //!     step: 200,
 //!     generator: vec![TensorValues { shape: vec![2, 3], values: vec![0.5, -1.0, 0.25, 0.0, 1.0, -0.5] }],
 //!     discriminator: None,

@@ -26,6 +26,9 @@ pub struct OptimizerValues {
 pub struct ModelPayload {
     /// The engine's configuration as JSON.
     pub config_json: String,
+    /// The app's own settings (GANvas's page writes its URL fragment: dataset, views, …);
+    /// empty when the carrier already holds them (a link's fragment).
+    pub settings: String,
     /// Training steps taken.
     pub step: u64,
     /// The generator's tensors in module order.

@@ -49,6 +49,7 @@ fn model(generator: Vec<TensorValues>, config_bytes: usize) -> ModelPayload {
     );
     ModelPayload {
         config_json,
+        settings: "data=ring8".into(),
         step: 1234,
         generator,
         discriminator: None,
@@ -200,7 +201,8 @@ fn absurd_sizes_are_refused_before_allocating() {
             .expect("inflates");
         out
     };
-    let dims_at = 4 + 10 + 8 + 4 + 1; // config length, config, step, count, rank
+    // config length + config, settings length + settings, step, tensor count, rank
+    let dims_at = 4 + m.config_json.len() + 4 + m.settings.len() + 8 + 4 + 1;
     let mut huge = body.clone();
     huge[dims_at..dims_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     huge[dims_at + 4..dims_at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
@@ -212,7 +214,10 @@ fn absurd_sizes_are_refused_before_allocating() {
     std::io::Write::write_all(&mut encoder, &huge).expect("deflates");
     let forged = encoder.finish().expect("deflates");
     let error = decode(&forged).expect_err("a forged huge tensor");
-    assert!(error.to_string().contains("damaged"), "{error}");
+    assert_eq!(
+        error,
+        ShareError::Damaged("a tensor is impossibly large".into())
+    );
 }
 
 /// Link lengths (characters) per precision for the issue's two reference generators.
@@ -242,6 +247,7 @@ fn fixture_dir() -> std::path::PathBuf {
 fn tiny() -> ModelPayload {
     ModelPayload {
         config_json: r#"{"fixture":"tiny"}"#.into(),
+        settings: String::new(),
         step: 42,
         generator: vec![
             TensorValues {

@@ -37,10 +37,19 @@ pub fn histogram(
         if lo.is_finite() { [lo, hi] } else { [0.0, 1.0] }
     });
     let (real_bins, fake_bins) = (counts(real, lo, hi), counts(fake, lo, hi));
-    let tallest = real_bins.iter().chain(&fake_bins).copied().max().unwrap_or(0).max(1);
+    let tallest = real_bins
+        .iter()
+        .chain(&fake_bins)
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let plot = height - 16.0;
     let bar = width / BINS as f64;
-    for (bins, colour) in [(real_bins, "rgba(42, 111, 201, 0.55)"), (fake_bins, "rgba(232, 105, 42, 0.55)")] {
+    for (bins, colour) in [
+        (real_bins, "rgba(42, 111, 201, 0.55)"),
+        (fake_bins, "rgba(232, 105, 42, 0.55)"),
+    ] {
         ctx.set_fill_style_str(colour);
         for (i, &count) in bins.iter().enumerate() {
             let h = f64::from(count) / f64::from(tallest) * (plot - 4.0);

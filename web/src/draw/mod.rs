@@ -54,7 +54,13 @@ fn clear(ctx: &CanvasRenderingContext2d, width: f64, height: f64, colour: &str) 
 }
 
 /// Draws square dots as one path: one fill (one draw call) however many points.
-fn dots(ctx: &CanvasRenderingContext2d, view: &Viewport, points: &[[f32; 2]], colour: &str, size: f64) {
+fn dots(
+    ctx: &CanvasRenderingContext2d,
+    view: &Viewport,
+    points: &[[f32; 2]],
+    colour: &str,
+    size: f64,
+) {
     ctx.set_fill_style_str(colour);
     ctx.begin_path();
     for &point in points {
@@ -92,7 +98,10 @@ fn arrow_path(ctx: &CanvasRenderingContext2d, from: (f64, f64), to: (f64, f64), 
 /// The smallest box holding `points` (finite ones), padded by `pad` of its size.
 pub fn fit(points: &[[f32; 2]], pad: f32) -> [f32; 4] {
     let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
-    for p in points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+    for p in points
+        .iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+    {
         for axis in 0..2 {
             lo[axis] = lo[axis].min(p[axis]);
             hi[axis] = hi[axis].max(p[axis]);

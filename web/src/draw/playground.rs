@@ -85,7 +85,8 @@ fn heatmap(ctx: &CanvasRenderingContext2d, view: &Viewport, heat: &[f32]) -> Opt
     )
     .ok()?;
     let document = web_sys::window()?.document()?;
-    let small: web_sys::HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
+    let small: web_sys::HtmlCanvasElement =
+        document.create_element("canvas").ok()?.dyn_into().ok()?;
     small.set_width(cells);
     small.set_height(cells);
     let small_ctx: CanvasRenderingContext2d = small.get_context("2d").ok()??.dyn_into().ok()?;
@@ -96,7 +97,12 @@ fn heatmap(ctx: &CanvasRenderingContext2d, view: &Viewport, heat: &[f32]) -> Opt
 }
 
 /// Draws the 2D playground.
-pub fn playground(ctx: &CanvasRenderingContext2d, view: &Viewport, scene: &Scene<'_>, layers: Layers) {
+pub fn playground(
+    ctx: &CanvasRenderingContext2d,
+    view: &Viewport,
+    scene: &Scene<'_>,
+    layers: Layers,
+) {
     clear(ctx, view.width, view.height, "#fbfbf8");
     if layers.heatmap {
         let _ = heatmap(ctx, view, scene.heat);
@@ -144,7 +150,12 @@ fn manifold(ctx: &CanvasRenderingContext2d, view: &Viewport, grid: &[[f32; 2]]) 
 }
 
 /// Arrows on every fourth fake, scaled so the 90th-percentile push spans 6 % of the view.
-fn arrows(ctx: &CanvasRenderingContext2d, view: &Viewport, fakes: &[[f32; 2]], pushes: &[[f32; 2]]) {
+fn arrows(
+    ctx: &CanvasRenderingContext2d,
+    view: &Viewport,
+    fakes: &[[f32; 2]],
+    pushes: &[[f32; 2]],
+) {
     if pushes.len() != fakes.len() || pushes.is_empty() {
         return;
     }

@@ -50,7 +50,7 @@ fn every_preset_round_trips_through_a_link_and_a_file() {
         let snapshot = block_on(gan.snapshot(SnapshotParts::default())).expect("snapshot");
         let values: usize = snapshot.generator.iter().map(|t| t.values.len()).sum();
         let precision = link_precision(values);
-        let link = ModelLink::new(&snapshot.to_payload(), precision).expect("encodes");
+        let link = ModelLink::new(&snapshot.to_payload(""), precision).expect("encodes");
         let text = link.to_string();
         let opened: ModelLink = text.parse().expect("parses");
         let restored =
@@ -88,7 +88,8 @@ fn every_preset_round_trips_through_a_link_and_a_file() {
             optimizers: true,
         };
         let full = block_on(gan.snapshot(all)).expect("snapshot");
-        let bytes = ganvas_share::encode(&full.to_payload(), Precision::F32).expect("file");
+        let bytes =
+            ganvas_share::encode(&full.to_payload("data=quadratic"), Precision::F32).expect("file");
         let back =
             Snapshot::from_payload(ganvas_share::decode(&bytes).expect("opens")).expect("snapshot");
         assert_eq!(back, full, "{}", preset.name());

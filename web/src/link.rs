@@ -1,0 +1,433 @@
+//! The playground's settings as `key=value` pairs for the URL fragment, and back.
+//!
+//! Only settings that differ from the defaults are written, so links stay short. Reading is
+//! all or nothing: one bad value and the whole link is refused with a message naming it.
+
+use ganvas_engine::data::Toy2d;
+use ganvas_engine::loss::LossKind;
+use ganvas_engine::model::{Activation, NoiseKind};
+use ganvas_engine::optim::OptimizerKind;
+use ganvas_engine::training::TrainConfig;
+
+use crate::draw::Layers;
+use crate::setup::{ModelChoice, Setup, optimizer};
+use crate::state::DeviceChoice;
+
+/// Most points a link carries (drawn or uploaded data).
+pub const MAX_LINK_POINTS: usize = 2000;
+
+/// How the page starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Start {
+    /// Paused (the default).
+    #[default]
+    Paused,
+    /// Training at once.
+    Training,
+}
+
+/// Everything a link sets.
+#[derive(Clone, Debug)]
+pub struct LinkSettings {
+    /// Data, networks and training settings.
+    pub setup: Setup,
+    /// The drawn points, when the data was drawn by hand.
+    pub drawn: Vec<[f32; 2]>,
+    /// Visible layers of the playground.
+    pub layers: Layers,
+    /// Whether D's feature space is shown.
+    pub show_features: bool,
+    /// The device, when the link names one.
+    pub device: Option<DeviceChoice>,
+    /// Controls hidden for a lesson (element ids, e.g. `loss`, `tricks`).
+    pub hide: Vec<String>,
+    /// Start paused or training.
+    pub start: Start,
+    /// A large canvas for projectors.
+    pub presenter: bool,
+}
+
+impl Default for LinkSettings {
+    fn default() -> Self {
+        LinkSettings {
+            setup: Setup::default(),
+            drawn: Vec::new(),
+            layers: Layers::default(),
+            show_features: true,
+            device: None,
+            hide: Vec::new(),
+            start: Start::Paused,
+            presenter: false,
+        }
+    }
+}
+
+/// The controls a link may hide, by element id.
+pub const HIDEABLE: [&str; 14] = [
+    "data",
+    "csv",
+    "networks",
+    "model",
+    "noise",
+    "training",
+    "loss",
+    "optimizers",
+    "batch",
+    "k",
+    "tricks",
+    "device",
+    "show",
+    "explain",
+];
+
+fn points_text(points: &[[f32; 2]]) -> String {
+    points
+        .iter()
+        .map(|p| format!("{},{}", short(p[0]), short(p[1])))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A float in at most 4 significant digits, without trailing zeros.
+fn short(v: f32) -> String {
+    let text = format!("{v:.4e}");
+    text.parse::<f32>().map_or(text, |x| x.to_string())
+}
+
+fn layers_text(layers: Layers, features: bool) -> String {
+    let mut shown = Vec::new();
+    for (on, name) in [
+        (layers.real, "real"),
+        (layers.fake, "fake"),
+        (layers.heatmap, "heatmap"),
+        (layers.manifold, "manifold"),
+        (layers.arrows, "arrows"),
+        (features, "features"),
+    ] {
+        if on {
+            shown.push(name);
+        }
+    }
+    shown.join(",")
+}
+
+/// The settings as pairs, leaving out those equal to the defaults.
+pub fn to_pairs(settings: &LinkSettings) -> Vec<(String, String)> {
+    let base = LinkSettings::default();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut put = |key: &str, value: String, default: String| {
+        if value != default {
+            pairs.push((key.to_string(), value));
+        }
+    };
+    let (s, d) = (
+        &settings.setup,
+        &base.setup.with_model(settings.setup.model),
+    );
+    let data = if s.drawn {
+        "drawn".to_string()
+    } else {
+        s.dataset.name().to_string()
+    };
+    put("data", data, base.setup.dataset.name().to_string());
+    if !s.drawn
+        && let Toy2d::Points(points) = &s.dataset
+        && points.len() <= MAX_LINK_POINTS
+    {
+        put("pts", points_text(points), String::new());
+    }
+    put(
+        "model",
+        s.model.value().into(),
+        base.setup.model.value().into(),
+    );
+    if s.model == ModelChoice::Mlp {
+        put(
+            "layers",
+            s.shape.layers.to_string(),
+            d.shape.layers.to_string(),
+        );
+        put(
+            "width",
+            s.shape.width.to_string(),
+            d.shape.width.to_string(),
+        );
+        put(
+            "act",
+            s.shape.activation.name().into(),
+            d.shape.activation.name().into(),
+        );
+    }
+    let noise = |n: NoiseKind| {
+        if n == NoiseKind::Normal {
+            "normal"
+        } else {
+            "uniform"
+        }
+    };
+    put("noise", noise(s.noise).into(), noise(d.noise).into());
+    put("nz", s.noise_dim.to_string(), d.noise_dim.to_string());
+    for (key, value, default) in training_triples(&s.train, &d.train) {
+        put(key, value, default);
+    }
+    put("seed", s.seed.to_string(), d.seed.to_string());
+    if s.drawn && !settings.drawn.is_empty() && settings.drawn.len() <= MAX_LINK_POINTS {
+        put("drawn", points_text(&settings.drawn), String::new());
+    }
+    put(
+        "show",
+        layers_text(settings.layers, settings.show_features),
+        layers_text(base.layers, base.show_features),
+    );
+    if let Some(device) = settings.device {
+        let name = if device == DeviceChoice::Gpu {
+            "gpu"
+        } else {
+            "cpu"
+        };
+        put("device", name.into(), String::new());
+    }
+    put("hide", settings.hide.join(","), String::new());
+    let start = if settings.start == Start::Training {
+        "training"
+    } else {
+        "paused"
+    };
+    put("start", start.into(), "paused".into());
+    put(
+        "layout",
+        if settings.presenter { "presenter" } else { "" }.into(),
+        String::new(),
+    );
+    pairs
+}
+
+/// `(key, value, default)` of every training setting.
+fn training_triples(t: &TrainConfig, dt: &TrainConfig) -> Vec<(&'static str, String, String)> {
+    let (k, dk) = (&t.tricks, &dt.tricks);
+    let (g, dg) = (&t.generator_optimizer, &dt.generator_optimizer);
+    let (d, dd) = (&t.discriminator_optimizer, &dt.discriminator_optimizer);
+    vec![
+        ("loss", t.loss.name().into(), dt.loss.name().into()),
+        ("g_opt", g.kind.name().into(), dg.kind.name().into()),
+        ("g_lr", g.lr.to_string(), dg.lr.to_string()),
+        ("d_opt", d.kind.name().into(), dd.kind.name().into()),
+        ("d_lr", d.lr.to_string(), dd.lr.to_string()),
+        ("batch", t.batch_size.to_string(), dt.batch_size.to_string()),
+        ("k", t.d_steps.to_string(), dt.d_steps.to_string()),
+        ("g_steps", t.g_steps.to_string(), dt.g_steps.to_string()),
+        (
+            "smooth",
+            k.real_label.to_string(),
+            dk.real_label.to_string(),
+        ),
+        ("flip", k.label_flip.to_string(), dk.label_flip.to_string()),
+        (
+            "inoise",
+            k.instance_noise.to_string(),
+            dk.instance_noise.to_string(),
+        ),
+        (
+            "inoise_decay",
+            k.instance_noise_decay_steps.to_string(),
+            dk.instance_noise_decay_steps.to_string(),
+        ),
+        (
+            "replay",
+            k.replay_capacity.to_string(),
+            dk.replay_capacity.to_string(),
+        ),
+    ]
+}
+
+fn number<T>(key: &str, value: &str, range: std::ops::RangeInclusive<T>) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let parsed: T = value
+        .parse()
+        .map_err(|_| format!("“{key}={value}” is not a number"))?;
+    if range.contains(&parsed) {
+        Ok(parsed)
+    } else {
+        Err(format!(
+            "“{key}={value}” is out of range ({} to {})",
+            range.start(),
+            range.end()
+        ))
+    }
+}
+
+fn parse_points(key: &str, value: &str) -> Result<Vec<[f32; 2]>, String> {
+    let points: Option<Vec<[f32; 2]>> = value
+        .split(';')
+        .map(|pair| {
+            let (x, y) = pair.split_once(',')?;
+            let (x, y) = (x.parse::<f32>().ok()?, y.parse::<f32>().ok()?);
+            (x.is_finite() && y.is_finite()).then_some([x, y])
+        })
+        .collect();
+    match points {
+        Some(points) if !points.is_empty() && points.len() <= MAX_LINK_POINTS => Ok(points),
+        _ => Err(format!("the points in “{key}” are damaged")),
+    }
+}
+
+/// Reads settings from pairs. Unknown keys are refused (a typo would otherwise be silently
+/// ignored), as is any bad value; the message names the pair.
+pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
+    let mut out = LinkSettings::default();
+    // The model decides the other defaults, so it comes first.
+    if let Some((_, value)) = pairs.iter().find(|(k, _)| k == "model") {
+        let model =
+            ModelChoice::from_value(value).ok_or_else(|| format!("there is no model “{value}”"))?;
+        out.setup = out.setup.with_model(model);
+    }
+    let mut points = None;
+    for (key, value) in pairs {
+        let s = &mut out.setup;
+        match key.as_str() {
+            "model" => {}
+            "data" if value == "drawn" => s.drawn = true,
+            "data" if value == "points" => {}
+            "data" => {
+                s.dataset = Toy2d::from_name(value)
+                    .ok_or_else(|| format!("there is no dataset “{value}”"))?;
+            }
+            "pts" => points = Some(parse_points(key, value)?),
+            "drawn" => out.drawn = parse_points(key, value)?,
+            "layers" => s.shape.layers = number(key, value, 0..=6)?,
+            "width" => s.shape.width = number(key, value, 1..=1024)?,
+            "act" => {
+                s.shape.activation = Activation::from_name(value)
+                    .ok_or_else(|| format!("there is no activation “{value}”"))?;
+            }
+            "noise" => {
+                s.noise = match value.as_str() {
+                    "uniform" => NoiseKind::Uniform,
+                    "normal" => NoiseKind::Normal,
+                    _ => return Err(format!("there is no noise “{value}”")),
+                };
+            }
+            "nz" => s.noise_dim = number(key, value, 1..=64)?,
+            "loss" | "g_opt" | "d_opt" | "g_lr" | "d_lr" | "batch" | "k" | "g_steps" | "smooth"
+            | "flip" | "inoise" | "inoise_decay" | "replay" => apply_training(s, key, value)?,
+            "seed" => s.seed = number(key, value, 0..=u64::MAX)?,
+            "show" => {
+                let names: Vec<&str> = value.split(',').filter(|n| !n.is_empty()).collect();
+                if let Some(bad) = names.iter().find(|n| {
+                    !["real", "fake", "heatmap", "manifold", "arrows", "features"].contains(n)
+                }) {
+                    return Err(format!("there is no view “{bad}”"));
+                }
+                out.layers = Layers {
+                    real: names.contains(&"real"),
+                    fake: names.contains(&"fake"),
+                    heatmap: names.contains(&"heatmap"),
+                    manifold: names.contains(&"manifold"),
+                    arrows: names.contains(&"arrows"),
+                };
+                out.show_features = names.contains(&"features");
+            }
+            "device" => {
+                out.device = Some(match value.as_str() {
+                    "gpu" => DeviceChoice::Gpu,
+                    "cpu" => DeviceChoice::Cpu,
+                    _ => return Err(format!("there is no device “{value}”")),
+                });
+            }
+            "hide" => {
+                out.hide = value
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(|name| {
+                        HIDEABLE
+                            .contains(&name)
+                            .then(|| name.to_string())
+                            .ok_or_else(|| format!("there is no control “{name}” to hide"))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            "start" => {
+                out.start = match value.as_str() {
+                    "paused" => Start::Paused,
+                    "training" => Start::Training,
+                    _ => return Err(format!("“start={value}” must be paused or training")),
+                };
+            }
+            "layout" => out.presenter = value == "presenter",
+            _ => return Err(format!("it has an unknown setting “{key}”")),
+        }
+    }
+    if let Some(points) = points {
+        out.setup.dataset = Toy2d::points(points).map_err(|e| e.to_string())?;
+    }
+    if out.setup.drawn && !out.drawn.is_empty() {
+        out.setup.dataset = Toy2d::points(out.drawn.clone()).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Applies one training setting (loss, optimisers, batch, k, tricks).
+fn apply_training(s: &mut Setup, key: &str, value: &str) -> Result<(), String> {
+    match key {
+        "loss" => {
+            s.train.loss =
+                LossKind::from_name(value).ok_or_else(|| format!("there is no loss “{value}”"))?;
+        }
+        "g_opt" | "d_opt" => {
+            let kind = OptimizerKind::from_name(value)
+                .ok_or_else(|| format!("there is no optimiser “{value}”"))?;
+            let o = if key == "g_opt" {
+                &mut s.train.generator_optimizer
+            } else {
+                &mut s.train.discriminator_optimizer
+            };
+            *o = optimizer(kind, o.lr);
+        }
+        "g_lr" => s.train.generator_optimizer.lr = number(key, value, 0.0..=1.0)?,
+        "d_lr" => s.train.discriminator_optimizer.lr = number(key, value, 0.0..=1.0)?,
+        "batch" => s.train.batch_size = number(key, value, 1..=4096)?,
+        "k" => s.train.d_steps = number(key, value, 1..=50)?,
+        "g_steps" => s.train.g_steps = number(key, value, 1..=50)?,
+        "smooth" => s.train.tricks.real_label = number(key, value, 0.5..=1.0)?,
+        "flip" => s.train.tricks.label_flip = number(key, value, 0.0..=0.5)?,
+        "inoise" => s.train.tricks.instance_noise = number(key, value, 0.0..=5.0)?,
+        "inoise_decay" => {
+            s.train.tricks.instance_noise_decay_steps = number(key, value, 0..=1_000_000)?;
+        }
+        "replay" => s.train.tricks.replay_capacity = number(key, value, 0..=100_000)?,
+        _ => return Err(format!("it has an unknown setting “{key}”")),
+    }
+    Ok(())
+}
+
+/// Splits a fragment into decoded `key=value` pairs (the browser's form encoding).
+pub fn parse_fragment(text: &str) -> Result<Vec<(String, String)>, String> {
+    let params = web_sys::UrlSearchParams::new_with_str(text)
+        .map_err(|_| "its settings are garbled".to_string())?;
+    let mut pairs = Vec::new();
+    let entries = js_sys::try_iter(&params)
+        .ok()
+        .flatten()
+        .ok_or_else(|| "its settings are garbled".to_string())?;
+    for entry in entries {
+        let entry = entry.map_err(|_| "its settings are garbled".to_string())?;
+        let pair = js_sys::Array::from(&entry);
+        let key = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1).as_string().unwrap_or_default();
+        pairs.push((key, value));
+    }
+    Ok(pairs)
+}
+
+/// Joins pairs into a fragment (without `#`), encoding what needs it.
+pub fn print_fragment(pairs: &[(String, String)]) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new() else {
+        return String::new();
+    };
+    for (key, value) in pairs {
+        params.append(key, value);
+    }
+    String::from(params.to_string())
+}

@@ -1,0 +1,286 @@
+//! Component tests in a real browser (headless Chromium through `wasm-bindgen-test-runner`):
+//! drawing on real canvases, a form field mounted with Leptos, the setup, and the page's
+//! trainer reading a whole frame on the CPU and on WebGPU.
+
+#![cfg(target_family = "wasm")]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use ganvas_web::draw::{self, Viewport};
+use ganvas_web::fields::NumberField;
+use ganvas_web::project::Projection;
+use ganvas_web::setup::{ModelChoice, Setup};
+use ganvas_web::state::Ctx;
+use ganvas_web::trainer::{HEAT_CELLS, MANIFOLD_SIDE, Trainer, Wanted};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a browser page")
+}
+
+fn canvas(
+    width: u32,
+    height: u32,
+) -> (
+    web_sys::HtmlCanvasElement,
+    web_sys::CanvasRenderingContext2d,
+) {
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas element");
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let ctx = canvas
+        .get_context("2d")
+        .expect("2d")
+        .expect("a 2d context")
+        .dyn_into()
+        .expect("CanvasRenderingContext2d");
+    (canvas, ctx)
+}
+
+/// Pixels whose colour differs clearly from the top-left pixel (the background).
+fn inked(ctx: &web_sys::CanvasRenderingContext2d, width: u32, height: u32) -> usize {
+    let data = ctx
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .expect("pixels")
+        .data();
+    let background = [data[0], data[1], data[2]];
+    data.chunks_exact(4)
+        .filter(|p| {
+            (0..3)
+                .map(|i| i32::from(p[i]).abs_diff(i32::from(background[i])))
+                .sum::<u32>()
+                > 60
+        })
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn viewport_maps_data_to_pixels_and_back() {
+    let view = Viewport {
+        bounds: [-2.0, 0.0, 2.0, 10.0],
+        width: 400.0,
+        height: 200.0,
+    };
+    assert_eq!(view.pixel_of([-2.0, 10.0]), (0.0, 0.0), "top left");
+    assert_eq!(view.pixel_of([2.0, 0.0]), (400.0, 200.0), "bottom right");
+    let back = view.data_at(100.0, 50.0);
+    assert!(
+        (back[0] + 1.0).abs() < 1e-5 && (back[1] - 7.5).abs() < 1e-5,
+        "{back:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn histogram_draws_bars_only_for_data() {
+    let (_, ctx) = canvas(240, 140);
+    draw::histogram(&ctx, 240.0, 140.0, &[], &[], Some([0.0, 1.0]));
+    let empty = inked(&ctx, 240, 124); // above the axis labels
+    let real: Vec<f32> = (0..500).map(|i| 0.8 + (i % 10) as f32 * 0.01).collect();
+    let fake: Vec<f32> = (0..500).map(|i| 0.1 + (i % 10) as f32 * 0.01).collect();
+    draw::histogram(&ctx, 240.0, 140.0, &real, &fake, Some([0.0, 1.0]));
+    let full = inked(&ctx, 240, 124);
+    assert_eq!(empty, 0, "no data, no bars");
+    assert!(full > 1000, "two clusters of bars, {full} pixels");
+}
+
+#[wasm_bindgen_test]
+fn playground_draws_heatmap_points_manifold_and_arrows() {
+    let (_, ctx) = canvas(200, 200);
+    let view = Viewport {
+        bounds: [-1.0, -1.0, 1.0, 1.0],
+        width: 200.0,
+        height: 200.0,
+    };
+    let real = [[0.5_f32, 0.5]];
+    let fakes = [[-0.5_f32, -0.5]];
+    let grid: Vec<[f32; 2]> = (0..9)
+        .map(|i| [(i % 3) as f32 * 0.5 - 0.5, (i / 3) as f32 * 0.5 - 0.5])
+        .collect();
+    let heat = vec![0.0_f32; 16];
+    let scene = draw::Scene {
+        real: &real,
+        fakes: &fakes,
+        heat: &heat,
+        manifold: &grid,
+        arrows: &[[0.3, 0.0]],
+    };
+    let layers = |manifold, arrows| draw::Layers {
+        real: true,
+        fake: true,
+        heatmap: true,
+        manifold,
+        arrows,
+    };
+    draw::playground(&ctx, &view, &scene, layers(false, false));
+    let base = inked(&ctx, 200, 200);
+    draw::playground(&ctx, &view, &scene, layers(true, true));
+    let more = inked(&ctx, 200, 200);
+    assert!(base >= 30, "two dots on a uniform heatmap: {base}");
+    assert!(
+        more > base + 100,
+        "grid lines and an arrow add ink: {base} → {more}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn projection_keeps_the_main_direction_first() {
+    // Points along (1, 2, 0, 0) with small noise in the other directions.
+    let mut rows = Vec::new();
+    for i in 0..200 {
+        let t = i as f32 / 20.0 - 5.0;
+        let wobble = ((i * 7919) % 13) as f32 / 130.0;
+        rows.extend([t, 2.0 * t, wobble, -wobble]);
+    }
+    let points = Projection::default().fit_project(&rows, 4);
+    let spread = |axis: usize| {
+        let mean = points.iter().map(|p| p[axis]).sum::<f32>() / points.len() as f32;
+        points.iter().map(|p| (p[axis] - mean).powi(2)).sum::<f32>()
+    };
+    assert!(
+        spread(0) > 100.0 * spread(1),
+        "{} vs {}",
+        spread(0),
+        spread(1)
+    );
+}
+
+#[wasm_bindgen_test]
+fn setup_builds_custom_networks_and_refuses_bad_noise() {
+    let mut setup = Setup::default().with_model(ModelChoice::Mlp);
+    setup.shape.layers = 2;
+    setup.shape.width = 8;
+    setup.noise_dim = 5;
+    let config = setup.gan_config().expect("a valid custom MLP");
+    assert_eq!(config.model.noise_dim, 5);
+    setup.noise_dim = 0;
+    let error = setup
+        .gan_config()
+        .expect_err("0 noise dimensions")
+        .to_string();
+    assert!(error.contains("noise dimension"), "{error}");
+}
+
+/// What the mounted test component hands back: its context and the field's value.
+type Mounted = Rc<Cell<Option<(Ctx, RwSignal<f64>)>>>;
+
+#[wasm_bindgen_test]
+fn number_field_refuses_bad_input_and_keeps_the_old_value() {
+    let host: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .dyn_into()
+        .expect("an HTML element");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("attached");
+    let shared: Mounted = Rc::new(Cell::new(None));
+    let out = Rc::clone(&shared);
+    let _mounted = leptos::mount::mount_to(host, move || {
+        let ctx = Ctx::new();
+        provide_context(ctx);
+        let value = RwSignal::new(0.001);
+        out.set(Some((ctx, value)));
+        view! {
+            <NumberField id="test-lr" label="Learning rate" min=0.0 max=1.0 value=value
+                on_value=Callback::new(move |v: f64| value.set(v)) />
+        }
+    });
+    let (ctx, value) = shared.get().expect("mounted");
+    let input: web_sys::HtmlInputElement = document()
+        .get_element_by_id("test-lr")
+        .expect("the input")
+        .dyn_into()
+        .expect("an input");
+    let change = |text: &str| {
+        input.set_value(text);
+        input
+            .dispatch_event(&web_sys::Event::new("change").expect("event"))
+            .expect("dispatched");
+    };
+    change("abc");
+    let message = ctx.error.get_untracked().expect("an error message");
+    assert!(
+        message.contains("Learning rate must be a number from 0 to 1"),
+        "{message}"
+    );
+    assert_eq!(input.value(), "0.001", "the old value is shown again");
+    assert!(
+        (value.get_untracked() - 0.001).abs() < 1e-12,
+        "nothing changed"
+    );
+    change("0.25");
+    assert_eq!(ctx.error.get_untracked(), None);
+    assert!((value.get_untracked() - 0.25).abs() < 1e-12);
+}
+
+async fn frame_on(device: &burn::tensor::Device) {
+    let setup = Setup::default();
+    let mut trainer = Trainer::new(&setup, device, None).expect("toy GAN builds");
+    trainer.train_steps(2);
+    let stats = trainer
+        .read_stats()
+        .await
+        .expect("read")
+        .expect("two steps");
+    assert!(stats.is_finite(), "{stats:?}");
+    let all = Wanted {
+        manifold: true,
+        arrows: true,
+        features: true,
+    };
+    let frame = trainer.frame(all).await.expect("a frame");
+    assert_eq!(frame.fakes.len(), 512);
+    assert_eq!(frame.heat.len(), HEAT_CELLS * HEAT_CELLS);
+    assert!(frame.heat.iter().all(|v| (0.0..=1.0).contains(v)));
+    assert_eq!(frame.manifold.len(), MANIFOLD_SIDE * MANIFOLD_SIDE);
+    assert_eq!(frame.arrows.len(), 512);
+    assert!(frame.arrows.iter().flatten().all(|v| v.is_finite()));
+    assert!(
+        frame.arrows.iter().any(|a| a[0] != 0.0 || a[1] != 0.0),
+        "G's loss pushes"
+    );
+    let features = frame.features.expect("toy D has a 2-unit layer");
+    assert_eq!((features.real.len(), features.fake.len()), (512, 512));
+    assert_eq!(features.projected_from, None);
+    assert_eq!((frame.d_real.len(), frame.d_fake.len()), (512, 512));
+    assert!((0.0..=std::f32::consts::LN_2 + 1e-4).contains(&frame.quality.js));
+    assert!(
+        frame.quality.curve.is_some(),
+        "the quadratic reports its curve error"
+    );
+    let walk = trainer.explain().await.expect("explain");
+    assert!(
+        walk.d_loss
+            .iter()
+            .chain(&walk.g_loss)
+            .all(|v| v.is_finite())
+    );
+    assert_eq!(walk.noise.len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn trainer_reads_a_whole_frame_on_the_cpu() {
+    frame_on(&ganvas_engine::device::cpu()).await;
+}
+
+#[wasm_bindgen_test]
+async fn trainer_reads_a_whole_frame_on_webgpu() {
+    // The test browser runs with WebGPU (SwiftShader): the GPU path must really run here.
+    let gpu = ganvas_engine::device::gpu_async()
+        .await
+        .expect("WebGPU in the test browser (see web/webdriver.json)");
+    frame_on(&gpu).await;
+}
