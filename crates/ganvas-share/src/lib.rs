@@ -1,7 +1,7 @@
 //! GANvas's share format: a trained GAN in a link or a `.ganvas` file.
 //!
 //! A model (configuration, generator, optionally discriminator and optimiser state) is
-//! encoded in a versioned binary format (see [`format`]) — magic bytes, version, a CRC-32,
+//! encoded in a versioned binary format (see [`mod@format`]) — magic bytes, version, a CRC-32,
 //! DEFLATE — with network values at full precision, `f16`, or a few bits per value with a
 //! scale per row ([`Precision`]). A link carries it as base64url ([`ModelLink`]). Nothing
 //! here knows Burn or the browser; decoding never panics and never allocates more than the
