@@ -188,6 +188,22 @@ impl Pending {
     }
 }
 
+/// Adds a point to the charts' history.
+fn record(ctx: Ctx, stats: StepValues, quality: crate::trainer::Quality) {
+    ctx.history.update(|h| {
+        h.push(Point {
+            d_loss: stats.d_loss,
+            g_loss: stats.g_loss,
+            d_real: stats.d_real,
+            d_fake: stats.d_fake,
+            quality,
+        });
+        if h.len() > HISTORY {
+            h.remove(0);
+        }
+    });
+}
+
 /// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
 /// each chunk's statistics (so a GPU queue never runs far ahead), yields to the browser
 /// between chunks, and updates the views about 30 times a second. Paused, it only redraws
@@ -200,9 +216,11 @@ pub async fn training_loop(ctx: Ctx) {
     let mut view_interval = VIEW_INTERVAL_MS;
     let mut pending = Pending::default();
     let mut chunk = Chunk::default();
+    // Steps trained since the views last showed them (Pause must not leave them unshown).
+    let mut unshown = false;
     loop {
         let running = ctx.running.get_untracked();
-        if !running && ctx.redraw.get_untracked() == 0 {
+        if !running && !unshown && ctx.redraw.get_untracked() == 0 {
             next_frame().await;
             continue;
         }
@@ -257,6 +275,7 @@ pub async fn training_loop(ctx: Ctx) {
         rate_window.1 += steps as u64;
         match result {
             Ok(Some(frame)) => {
+                unshown = false;
                 let elapsed = now_ms() - rate_window.0;
                 let mut live = ctx.live.get_untracked();
                 if elapsed > 500.0 {
@@ -267,18 +286,7 @@ pub async fn training_loop(ctx: Ctx) {
                 if let Some(stats) = pending.take_mean() {
                     live.d_loss = stats.d_loss;
                     live.g_loss = stats.g_loss;
-                    ctx.history.update(|h| {
-                        h.push(Point {
-                            d_loss: stats.d_loss,
-                            g_loss: stats.g_loss,
-                            d_real: stats.d_real,
-                            d_fake: stats.d_fake,
-                            quality: frame.quality,
-                        });
-                        if h.len() > HISTORY {
-                            h.remove(0);
-                        }
-                    });
+                    record(ctx, stats, frame.quality);
                 }
                 ctx.live.set(live);
                 ctx.frame.set(frame);
@@ -287,7 +295,10 @@ pub async fn training_loop(ctx: Ctx) {
                 view_interval =
                     (3.0 * (now_ms() - painting)).clamp(VIEW_INTERVAL_MS, MAX_VIEW_INTERVAL_MS);
             }
-            Ok(None) => yield_now().await,
+            Ok(None) => {
+                unshown = true;
+                yield_now().await;
+            }
             Err(e) => {
                 ctx.running.set(false);
                 ctx.error.set(Some(format!("Training stopped: {e}")));
