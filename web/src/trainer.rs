@@ -150,7 +150,7 @@ impl Trainer {
         };
         let standardizer = *standardizer;
         let real = setup.dataset.sample(REAL_POINTS, &mut Rng::new(1));
-        let bounds = fixed_bounds.unwrap_or_else(|| fit_bounds(&real));
+        let bounds = fixed_bounds.unwrap_or_else(|| crate::draw::fit(&real, 0.15));
         let heat_grid = heat_grid(bounds, &standardizer, device);
         let shown = &real[..FRAME_SAMPLES.min(real.len())];
         let real_shown = points_tensor(&standardizer.forward_all(shown), device);
@@ -332,27 +332,6 @@ fn sigmoid(v: f32) -> f32 {
 
 fn points_tensor(flat: &[f32], device: &Device) -> Tensor<2> {
     Tensor::from_data(TensorData::new(flat.to_vec(), [flat.len() / 2, 2]), device)
-}
-
-/// Bounding box of `points`, padded by 15 %.
-fn fit_bounds(points: &[[f32; 2]]) -> [f32; 4] {
-    let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
-    for p in points {
-        for axis in 0..2 {
-            lo[axis] = lo[axis].min(p[axis]);
-            hi[axis] = hi[axis].max(p[axis]);
-        }
-    }
-    let pad = [
-        (hi[0] - lo[0]).max(1e-3) * 0.15,
-        (hi[1] - lo[1]).max(1e-3) * 0.15,
-    ];
-    [
-        lo[0] - pad[0],
-        lo[1] - pad[1],
-        hi[0] + pad[0],
-        hi[1] + pad[1],
-    ]
 }
 
 /// Cell centres of the heatmap, standardised, row 0 at the top `[HEAT_CELLS², 2]`.
