@@ -50,6 +50,9 @@ pub enum Error {
     /// A snapshot does not match the model it is loaded into.
     #[error("snapshot does not match the model: {0}")]
     Snapshot(String),
+    /// A classifier weight file is corrupt, truncated or of another version.
+    #[error("classifier weights: {0}")]
+    ClassifierFile(String),
     /// Reading tensors back from the device failed.
     #[error("reading results from the device failed: {0}")]
     Readback(String),

@@ -1,6 +1,9 @@
-//! Generators and discriminators: MLPs and DCGAN-style convolutional networks.
+//! Generators and discriminators (MLPs and DCGAN-style convolutional networks), and the
+//! image classifier the quality metrics use.
 
 pub mod activation;
+pub mod classifier;
+mod classifier_file;
 pub mod conv;
 pub mod conv_discriminator;
 pub mod conv_generator;
@@ -9,6 +12,7 @@ pub mod mlp;
 pub mod networks;
 
 pub use activation::Activation;
+pub use classifier::{Classifier, ClassifierConfig};
 pub use conv_discriminator::{ConvDiscriminator, ConvDiscriminatorConfig};
 pub use conv_generator::{BatchNormSpec, ConvGenerator, ConvGeneratorConfig, UpBlockConfig};
 pub use mlp::{Mlp, MlpConfig};

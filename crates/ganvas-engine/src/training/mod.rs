@@ -1,5 +1,6 @@
 //! Training: the adversarial step, its statistics and the tricks that stabilise it.
 
+pub mod classifier;
 pub mod config;
 pub mod data_source;
 pub mod gan;
@@ -8,6 +9,7 @@ pub mod replay;
 pub mod stats;
 mod step;
 
+pub use classifier::{ClassifierTrainConfig, ClassifierTrainer, accuracy};
 pub use config::{TrainConfig, Tricks};
 pub use data_source::DataSource;
 pub use gan::{Gan, GanConfig};

@@ -5,5 +5,6 @@ mod common;
 mod gradient_penalty;
 mod presets;
 mod share;
+mod shipped;
 mod snapshots;
 mod training;
