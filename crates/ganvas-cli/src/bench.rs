@@ -1,15 +1,16 @@
-//! `ganvas bench`: training steps per second for every preset on every available backend.
+//! `ganvas bench`: training steps per second for every preset on every available backend,
+//! image presets on the shipped MNIST training images.
 
 use std::time::Instant;
 
 use anyhow::Context;
 use futures_lite::future::block_on;
-use ganvas_engine::data::{ImageSet, Toy2d};
+use ganvas_engine::data::{ShippedSet, Toy2d};
 use ganvas_engine::device::{self, BackendKind};
 use ganvas_engine::preset::Preset;
 use ganvas_engine::training::{DataSource, Gan};
 
-use crate::BenchArgs;
+use crate::{BenchArgs, shipped};
 
 /// Steps run before timing (kernel compilation, allocator warm-up).
 const WARM_UP_STEPS: usize = 3;
@@ -27,9 +28,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         Some(backend) => vec![BackendKind::from(backend)],
         None => vec![BackendKind::Cpu, BackendKind::Gpu],
     };
+    // Image presets learn the shipped MNIST training images, as `ganvas train` does by default.
+    let mnist = shipped::load(ShippedSet::Mnist)?.train;
     println!(
-        "{:<24} {:<6} {:>6} {:>12} {:>14}",
-        "preset", "device", "batch", "steps/s", "samples/s"
+        "{:<24} {:<6} {:<9} {:>6} {:>12} {:>14}",
+        "preset", "device", "data", "batch", "steps/s", "samples/s"
     );
     for backend in backends {
         let device = match device::device(backend) {
@@ -43,16 +46,22 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             let config = preset.config(1);
             let batch = config.train.batch_size;
             let data = if preset.is_image() {
-                DataSource::images(&synthetic_images(1000), config.model.classes, &device)?
+                DataSource::images(&mnist, config.model.classes, &device)?
             } else {
                 DataSource::points(Toy2d::Quadratic)
             };
             let mut gan = Gan::new(config, data, &device)?;
             let steps_per_sec = time_steps(&mut gan, args.seconds)?;
+            let data_name = if preset.is_image() {
+                "mnist"
+            } else {
+                "quadratic"
+            };
             println!(
-                "{:<24} {:<6} {:>6} {:>12.1} {:>14.0}",
+                "{:<24} {:<6} {:<9} {:>6} {:>12.1} {:>14.0}",
                 preset.name(),
                 backend.name(),
+                data_name,
                 batch,
                 steps_per_sec,
                 steps_per_sec * batch as f64
@@ -80,19 +89,4 @@ fn time_steps(gan: &mut Gan, seconds: f64) -> anyhow::Result<f64> {
     // Waiting for the last step's statistics waits for all queued device work.
     block_on(last.read()).context("readback")?;
     Ok(steps as f64 / start.elapsed().as_secs_f64())
-}
-
-/// Labelled noise images of MNIST's shape: speed does not depend on what the pixels show.
-fn synthetic_images(len: usize) -> ImageSet {
-    let mut state = 0x2545_f491_u32;
-    let images = (0..len * 784)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state >> 24) as u8
-        })
-        .collect();
-    let labels = (0..len).map(|i| (i % 10) as u8).collect();
-    ImageSet::from_raw(images, Some(labels), 28, 28).expect("a valid synthetic image set")
 }

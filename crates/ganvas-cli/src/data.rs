@@ -4,9 +4,11 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use burn::tensor::Device;
-use ganvas_engine::data::{ImageSet, Toy2d, parse_points};
+use ganvas_engine::data::{ImageSet, ShippedSet, Toy2d, parse_points};
 use ganvas_engine::preset::{IMAGE_CLASSES, Preset};
 use ganvas_engine::training::DataSource;
+
+use crate::shipped;
 
 /// The 2D distribution a toy run learns.
 pub fn toy(dataset: &str, points: Option<&Path>) -> anyhow::Result<Toy2d> {
@@ -26,25 +28,38 @@ pub fn toy(dataset: &str, points: Option<&Path>) -> anyhow::Result<Toy2d> {
     Ok(toy)
 }
 
-/// Reads MNIST-format images (and labels) from IDX files.
+/// The images a run learns and, for a shipped set, its held-out test images.
+pub struct Images {
+    /// What G learns.
+    pub train: ImageSet,
+    /// The shipped set and its held-out images, when no IDX file was given.
+    pub shipped: Option<(ShippedSet, ImageSet)>,
+}
+
+/// A shipped set (`mnist` unless `dataset` names another), or IDX files when `data` is given.
 pub fn images(
+    dataset: Option<&str>,
     data: Option<&Path>,
     labels: Option<&Path>,
-    preset: Preset,
-) -> anyhow::Result<ImageSet> {
+) -> anyhow::Result<Images> {
     let Some(data) = data else {
-        bail!(
-            "the {} preset trains on images: pass --data train-images-idx3-ubyte[.gz] \
-             (and --labels for conditional presets)",
-            preset.name()
-        );
+        let set = shipped::parse(dataset.unwrap_or("mnist"))?;
+        let split = shipped::load(set)?;
+        return Ok(Images {
+            train: split.train,
+            shipped: Some((set, split.test)),
+        });
     };
     let images = std::fs::read(data).with_context(|| format!("reading {}", data.display()))?;
     let labels = labels
         .map(|path| std::fs::read(path).with_context(|| format!("reading {}", path.display())))
         .transpose()?;
-    ImageSet::from_idx(&images, labels.as_deref())
-        .with_context(|| format!("decoding {}", data.display()))
+    let train = ImageSet::from_idx(&images, labels.as_deref())
+        .with_context(|| format!("decoding {}", data.display()))?;
+    Ok(Images {
+        train,
+        shipped: None,
+    })
 }
 
 /// The data source for a preset.

@@ -1,8 +1,11 @@
 //! `ganvas`: train and benchmark GANvas presets natively, on the same engine the browser uses.
 
 mod bench;
+mod classifier;
 mod data;
 mod plot;
+mod quality;
+mod shipped;
 mod train;
 
 use std::path::PathBuf;
@@ -23,6 +26,8 @@ enum Command {
     Train(TrainArgs),
     /// Print training steps per second for every preset on every available backend.
     Bench(BenchArgs),
+    /// Train the classifier behind the image quality figures on a shipped data set.
+    Classifier(ClassifierArgs),
 }
 
 /// Which backend to train on.
@@ -49,13 +54,15 @@ struct TrainArgs {
     /// conditional-mlp, conditional-dcgan-small).
     #[arg(long, default_value = "toy-quadratic")]
     preset: String,
-    /// 2D dataset for toy presets (quadratic, ring8, grid25, spiral, two-moons, gaussian).
-    #[arg(long, default_value = "quadratic")]
-    dataset: String,
+    /// Dataset: for toy presets a 2D one (quadratic, ring8, grid25, spiral, two-moons,
+    /// gaussian; default quadratic), for image presets a shipped one (mnist, fashion; default
+    /// mnist), which also reports FD, confidence and class shares from our own classifier.
+    #[arg(long)]
+    dataset: Option<String>,
     /// A CSV of `x,y` points to learn instead of a built-in 2D dataset.
     #[arg(long)]
     points: Option<PathBuf>,
-    /// MNIST-format IDX image file (raw or gzip) for image presets.
+    /// MNIST-format IDX image file (raw or gzip) for image presets, instead of a shipped set.
     #[arg(long)]
     data: Option<PathBuf>,
     /// MNIST-format IDX label file (needed by the conditional presets).
@@ -73,6 +80,10 @@ struct TrainArgs {
     /// Batch size; the preset's by default.
     #[arg(long)]
     batch: Option<usize>,
+    /// Steps between image quality readings (FD, confidence, class shares); 0 reports only
+    /// the start and the end.
+    #[arg(long, default_value_t = 500)]
+    log_every: u64,
     /// Backend.
     #[arg(long, value_enum, default_value = "cpu")]
     backend: Backend,
@@ -94,9 +105,26 @@ struct BenchArgs {
     backend: Option<Backend>,
 }
 
+#[derive(clap::Args)]
+struct ClassifierArgs {
+    /// Shipped data set to learn (mnist, fashion).
+    #[arg(long)]
+    dataset: String,
+    /// Passes over the training images (the learning rate decays to 0 over them).
+    #[arg(long, default_value_t = 30)]
+    epochs: usize,
+    /// Seed for weights, shuffling and shifts.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the weights (static/models/<dataset>-classifier.bin ships with the site).
+    #[arg(long)]
+    out: PathBuf,
+}
+
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Train(args) => train::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Classifier(args) => classifier::run(&args),
     }
 }

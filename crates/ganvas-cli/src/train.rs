@@ -17,6 +17,7 @@ use ganvas_engine::training::{Gan, StatsAccumulator, StepValues};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use crate::quality::{QualityProbe, QualityReading};
 use crate::{TrainArgs, data, plot};
 
 /// Steps between readbacks of the statistics shown on the progress bar.
@@ -43,25 +44,27 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         config.train.batch_size = batch;
     }
     let (toy, images) = if preset.is_image() {
-        (
-            None,
-            Some(data::images(
-                args.data.as_deref(),
-                args.labels.as_deref(),
-                preset,
-            )?),
-        )
+        let images = data::images(
+            args.dataset.as_deref(),
+            args.data.as_deref(),
+            args.labels.as_deref(),
+        )?;
+        (None, Some(images))
     } else {
-        (
-            Some(data::toy(&args.dataset, args.points.as_deref())?),
-            None,
-        )
+        let dataset = args.dataset.as_deref().unwrap_or("quadratic");
+        (Some(data::toy(dataset, args.points.as_deref())?), None)
     };
-    let source = data::source(preset, images.as_ref(), toy.clone(), &device)?;
+    let train_images = images.as_ref().map(|i| &i.train);
+    let source = data::source(preset, train_images, toy.clone(), &device)?;
     let mut gan = Gan::new(config, source, &device)?;
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let probe = match images.as_ref().and_then(|i| i.shipped.as_ref()) {
+        Some((set, test)) => Some(QualityProbe::new(*set, test, &device)?),
+        None => None,
+    };
 
-    let (last, seconds) = train_with_progress(&mut gan, args.steps)?;
+    let run = train_with_progress(&mut gan, args.steps, probe.as_ref(), args.log_every)?;
+    let (last, seconds) = (run.last, run.train_seconds);
     let steps_per_sec = args.steps as f64 / seconds.max(1e-9);
     let mut metrics = json!({
         "preset": preset.name(),
@@ -72,6 +75,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         "steps_per_sec": steps_per_sec,
         "final": stats_json(&last),
     });
+    if let (Some(probe), Some(first), Some(end)) = (&probe, &run.first, &run.end) {
+        metrics["image_quality"] = json!({
+            "start": probe.json(first),
+            "end": probe.json(end),
+        });
+    }
     match toy {
         Some(toy) => write_points(&mut gan, &toy, &args.out, &mut metrics, args.seed)?,
         None => write_images(&mut gan, &args.out)?,
@@ -86,13 +95,40 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn train_with_progress(gan: &mut Gan, steps: u64) -> anyhow::Result<(StepValues, f64)> {
+/// What a run's loop measured.
+struct RunResult {
+    /// The last statistics read.
+    last: StepValues,
+    /// Seconds spent training (quality readings excluded).
+    train_seconds: f64,
+    /// Image quality before the first step and after the last, when measured.
+    first: Option<QualityReading>,
+    end: Option<QualityReading>,
+}
+
+fn train_with_progress(
+    gan: &mut Gan,
+    steps: u64,
+    probe: Option<&QualityProbe>,
+    log_every: u64,
+) -> anyhow::Result<RunResult> {
     let bar = ProgressBar::new(steps);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec:>12} {msg}")
             .expect("a valid template"),
     );
+    let mut quality_seconds = 0.0;
+    let mut measure = |gan: &mut Gan, step: u64| -> anyhow::Result<Option<QualityReading>> {
+        let Some(probe) = probe else { return Ok(None) };
+        let start = Instant::now();
+        let reading = probe.measure(gan)?;
+        // `println` on a hidden bar (output not a terminal) prints nothing; `suspend` always does.
+        bar.suspend(|| println!("{}", probe.line(step, &reading)));
+        quality_seconds += start.elapsed().as_secs_f64();
+        Ok(Some(reading))
+    };
     let start = Instant::now();
+    let first = measure(gan, 0)?;
     let mut acc = StatsAccumulator::default();
     let mut last = StepValues::default();
     for step in 1..=steps {
@@ -107,9 +143,19 @@ fn train_with_progress(gan: &mut Gan, steps: u64) -> anyhow::Result<(StepValues,
             }
             bar.set_position(step);
         }
+        if log_every > 0 && step % log_every == 0 && step != steps {
+            measure(gan, step)?;
+        }
     }
+    let end = measure(gan, steps)?;
     bar.finish();
-    Ok((last, start.elapsed().as_secs_f64()))
+    let train_seconds = start.elapsed().as_secs_f64() - quality_seconds;
+    Ok(RunResult {
+        last,
+        train_seconds,
+        first,
+        end,
+    })
 }
 
 fn stats_json(values: &StepValues) -> serde_json::Value {

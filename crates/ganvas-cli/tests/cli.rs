@@ -110,6 +110,65 @@ fn trains_an_image_preset_on_idx_files() {
 }
 
 #[test]
+fn trains_on_shipped_mnist_by_default_and_reports_image_quality() {
+    let out = scratch("quality");
+    let result = ganvas(&[
+        "train",
+        "--preset",
+        "mnist-mlp",
+        "--steps",
+        "20",
+        "--log-every",
+        "10",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        stderr(&result)
+    );
+    for step in ["step      0", "step     10", "step     20"] {
+        assert!(log.contains(step), "no reading at {step}: {log}");
+    }
+    assert!(log.contains("FD (MNIST classifier)"), "{log}");
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).expect("metrics"))
+            .expect("valid JSON");
+    let quality = &metrics["image_quality"];
+    for moment in ["start", "end"] {
+        assert!(quality[moment]["fd"].as_f64().is_some_and(|fd| fd > 0.0));
+        let shares = quality[moment]["class_share"].as_array().expect("shares");
+        let total: f64 = shares.iter().filter_map(serde_json::Value::as_f64).sum();
+        assert!((total - 1.0).abs() < 1e-4, "{total}");
+    }
+}
+
+#[test]
+fn trains_a_classifier_that_loads_back() {
+    let out = scratch("classifier");
+    let path = out.join("fashion.bin");
+    let result = ganvas(&[
+        "classifier",
+        "--dataset",
+        "fashion",
+        "--epochs",
+        "1",
+        "--out",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(stdout.contains("test accuracy"), "{stdout}");
+    let bytes = std::fs::read(&path).expect("weights written");
+    let device = ganvas_engine::device::cpu();
+    let classifier =
+        ganvas_engine::model::Classifier::from_bytes(&bytes, &device).expect("loads back");
+    assert_eq!(classifier.sizes(), vec![784, 256, 128, 10]);
+}
+
+#[test]
 fn bad_input_is_a_clear_message() {
     let out = scratch("errors");
     let dir = out.to_str().expect("utf-8");
@@ -124,7 +183,22 @@ fn bad_input_is_a_clear_message() {
     let csv = csv.to_str().expect("utf-8");
     fails_saying(&["train", "--points", csv, "--out", dir], "line 3");
 
-    fails_saying(&["train", "--preset", "dcgan", "--out", dir], "--data");
+    fails_saying(
+        &[
+            "train",
+            "--preset",
+            "dcgan",
+            "--dataset",
+            "cifar",
+            "--out",
+            dir,
+        ],
+        "mnist, fashion",
+    );
+    fails_saying(
+        &["classifier", "--dataset", "svhn", "--out", dir],
+        "mnist, fashion",
+    );
 
     let bad_idx = out.join("bad.idx");
     std::fs::write(&bad_idx, b"not an idx file").expect("write");
