@@ -9,8 +9,10 @@ use crate::bench::{Bench, BenchRequest};
 use crate::buttons::{single, toggle};
 use crate::controls::Controls;
 use crate::explain::Explain;
+use crate::images::views::{ImageQualityPanel, ImageStage, LatentPanel};
 use crate::link::{self, LinkSettings, Start};
 use crate::run_loop::{start, training_loop};
+use crate::setup::Setup;
 use crate::share::SharePanel;
 use crate::state::Ctx;
 use crate::trainer::Single;
@@ -64,6 +66,7 @@ fn PlaygroundPage() -> impl IntoView {
             css
         })
     };
+    let images = move || ctx.setup.with(Setup::is_images);
     view! {
         <style>{hidden_css}</style>
         <header>
@@ -78,10 +81,15 @@ fn PlaygroundPage() -> impl IntoView {
             <section class="views" aria-label="Views">
                 <StatusLine />
                 <div class="stage">
-                    <Playground />
+                    <Show when=images fallback=|| view! { <Playground /> }>
+                        <ImageStage />
+                    </Show>
                     <DiscriminatorViews />
                 </div>
-                <Explain />
+                <Show when=images fallback=|| view! { <Explain /> }>
+                    <ImageQualityPanel />
+                    <LatentPanel />
+                </Show>
                 <Charts />
                 <SharePanel />
             </section>

@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
+use ganvas_engine::data::ShippedSet;
+
 use crate::devices::{self, Requested};
+use crate::images::{ImageBundle, load};
 use crate::run_loop::now_ms;
 use crate::setup::{ModelChoice, Setup};
 use crate::trainer::{Trainer, Wanted};
@@ -79,9 +82,10 @@ async fn time_one(
     device: &burn::tensor::Device,
     label: &'static str,
     steps: usize,
+    images: Option<&ImageBundle>,
 ) -> Result<BenchResult, String> {
     let setup = Setup::default().with_model(model);
-    let mut trainer = Trainer::new(&setup, device, None).map_err(|e| e.to_string())?;
+    let mut trainer = Trainer::new(&setup, device, None, images).map_err(|e| e.to_string())?;
     trainer.train_steps(3);
     trainer.read_stats().await.map_err(|e| e.to_string())?;
     let start = now_ms();
@@ -97,6 +101,8 @@ async fn time_one(
         manifold: true,
         arrows: true,
         features: true,
+        score: false,
+        image: crate::images::ImageView::default(),
     };
     trainer.frame(all).await.map_err(|e| e.to_string())?;
     let frame_start = now_ms();
@@ -146,10 +152,34 @@ pub fn Bench(
         if request.cpu {
             targets.push(("CPU", devices.cpu.clone()));
         }
+        // Image models train on MNIST: loading it is timed too (fetch, gunzip, decode).
+        let mut images = None;
+        if request.models.iter().any(|m| m.is_image()) {
+            set_state.set("loading MNIST…".into());
+            let start = now_ms();
+            match load::load_shipped(ShippedSet::Mnist, |_| {}).await {
+                Ok(bundle) => {
+                    lines.push(format!(
+                        "{{\"dataset\":\"mnist\",\"load_ms\":{:.0}}}",
+                        now_ms() - start
+                    ));
+                    images = Some(bundle);
+                }
+                Err(e) => lines.push(format!(
+                    "{{\"dataset\":\"mnist\",\"error\":\"{}\"}}",
+                    e.replace('"', "'")
+                )),
+            }
+        }
         for &model in &request.models {
             for (label, device) in &targets {
                 set_state.set(format!("timing {} on {label}…", model.value()));
-                match time_one(model, device, label, request.steps).await {
+                let data = if model.is_image() {
+                    images.as_ref()
+                } else {
+                    None
+                };
+                match time_one(model, device, label, request.steps, data).await {
                     Ok(result) => lines.push(result.json()),
                     Err(e) => lines.push(format!(
                         "{{\"model\":\"{}\",\"device\":\"{label}\",\"error\":\"{}\"}}",

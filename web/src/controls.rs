@@ -1,6 +1,6 @@
 //! The control panel: data, model, noise, training settings, tricks, device and views.
 
-use ganvas_engine::data::{Toy2d, parse_points};
+use ganvas_engine::data::{ShippedSet, Toy2d, parse_points};
 use ganvas_engine::loss::LossKind;
 use ganvas_engine::model::{Activation, NoiseKind};
 use ganvas_engine::optim::OptimizerKind;
@@ -9,7 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::draw::Layers;
 use crate::fields::{NumberField, SelectField};
-use crate::setup::{ModelChoice, Setup, optimizer};
+use crate::images::{load, upload};
+use crate::setup::{ImageSource, ModelChoice, Setup, optimizer};
 use crate::state::{Ctx, DeviceChoice};
 
 /// The dataset menu value for hand-drawn points.
@@ -31,7 +32,7 @@ fn pairs<T: Copy>(items: &[T], name: impl Fn(T) -> &'static str) -> Vec<(String,
     items
         .iter()
         .map(|&item| (name(item).to_string(), name(item).to_string()))
-        .collect()
+        .collect::<Vec<_>>()
 }
 
 /// The whole control panel.
@@ -56,16 +57,31 @@ fn DataControls() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let on_dataset = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
+        ctx.error.set(None);
         if value == DRAW {
             ctx.running.set(false);
-            change(ctx, true, |s| s.drawn = true);
-            ctx.error.set(None);
+            change(ctx, true, |s| {
+                *s = points_model(s);
+                s.drawn = true;
+            });
         } else if let Some(toy) = Toy2d::from_name(&value) {
             change(ctx, true, |s| {
+                *s = points_model(s);
                 s.dataset = toy;
                 s.drawn = false;
             });
-            ctx.error.set(None);
+        } else if let Some(set) = ShippedSet::from_name(&value) {
+            ctx.running.set(false);
+            change(ctx, true, |s| {
+                *s = image_model(s);
+                s.images = ImageSource::Shipped(set);
+            });
+        } else if value == ImageSource::Uploaded.value() {
+            ctx.running.set(false);
+            change(ctx, true, |s| {
+                *s = image_model(s);
+                s.images = ImageSource::Uploaded;
+            });
         }
     };
     let on_csv = move |ev: leptos::ev::Event| {
@@ -100,13 +116,28 @@ fn DataControls() -> impl IntoView {
     };
     let selected = move || {
         let setup = ctx.setup.get();
-        if setup.drawn {
+        if setup.is_images() {
+            setup.images.value()
+        } else if setup.drawn {
             DRAW
         } else if matches!(setup.dataset, Toy2d::Points(_)) {
             UPLOADED
         } else {
             setup.dataset.name()
         }
+    };
+    let has_upload = move || {
+        ctx.loading.track();
+        ctx.session
+            .with_value(|s| s.bundle(&ImageSource::Uploaded).is_some())
+    };
+    let on_images = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        leptos::task::spawn_local(upload_images(ctx, files));
     };
     let clear_drawing = move |_| {
         ctx.drawn.set(Vec::new());
@@ -122,14 +153,76 @@ fn DataControls() -> impl IntoView {
             }).collect_view()}
             <option value=DRAW>"draw your own"</option>
             <option value=UPLOADED disabled hidden>"uploaded file"</option>
+            {ShippedSet::ALL.into_iter().map(|set| {
+                let label = match set {
+                    ShippedSet::Mnist => "MNIST digits (images)",
+                    ShippedSet::Fashion => "Fashion-MNIST (images)",
+                };
+                view! { <option value=set.name()>{label}</option> }
+            }).collect_view()}
+            <option value=ImageSource::Uploaded.value() disabled=move || !has_upload()>"your uploaded images"</option>
         </select>
+        <Show when=move || ctx.loading.get().is_some()>
+            <label for="loading">{move || ctx.loading.get().map(|l| l.0).unwrap_or_default()}</label>
+            <progress id="loading" max="1" value=move || ctx.loading.get().map_or(0.0, |l| l.1)></progress>
+        </Show>
         <Show when=move || ctx.setup.get().drawn>
             <p class="hint">"Drag on the canvas to draw points; training starts from what you draw."</p>
             <button class="secondary" on:click=clear_drawing>"Clear drawing"</button>
         </Show>
-        <label for="csv">"Upload points (CSV: x,y per line)"</label>
-        <input id="csv" type="file" accept=".csv,text/csv,text/plain" on:change=on_csv />
+        <Show when=move || !ctx.setup.get().is_images()>
+            <label for="csv">"Upload points (CSV: x,y per line)"</label>
+            <input id="csv" type="file" accept=".csv,text/csv,text/plain" on:change=on_csv />
+        </Show>
+        <label for="image-upload">"Upload images (MNIST IDX files, or PNG/JPEG pictures)"</label>
+        <input id="image-upload" type="file" multiple
+            accept=".gz,.idx,.idx3-ubyte,.idx1-ubyte,image/png,image/jpeg" on:change=on_images />
         </div>
+    }
+}
+
+/// The setup with a 2D model (the current one if it is 2D).
+fn points_model(setup: &Setup) -> Setup {
+    if setup.is_images() {
+        setup.with_model(ModelChoice::ToyQuadratic)
+    } else {
+        setup.clone()
+    }
+}
+
+/// The setup with an image model (the current one if it makes images).
+fn image_model(setup: &Setup) -> Setup {
+    if setup.is_images() {
+        setup.clone()
+    } else {
+        setup.with_model(ModelChoice::FIRST_IMAGE)
+    }
+}
+
+/// Reads uploaded images and trains on them; a bad upload changes nothing and says why.
+async fn upload_images(ctx: Ctx, files: Vec<web_sys::File>) {
+    ctx.loading.set(Some(("Reading your images".into(), 0.0)));
+    let set = upload::read_upload(&files).await;
+    let classifier = match &set {
+        Ok(set) if set.rows == upload::PICTURE_SIDE => load::mnist_classifier().await.ok(),
+        _ => None,
+    };
+    ctx.loading.set(None);
+    match set {
+        Ok(set) => {
+            ctx.error.set(None);
+            ctx.running.set(false);
+            ctx.session.update_value(|s| {
+                s.keep_bundle(ImageSource::Uploaded, upload::bundle(set, classifier));
+            });
+            change(ctx, true, |s| {
+                *s = image_model(s);
+                s.images = ImageSource::Uploaded;
+            });
+        }
+        Err(problem) => ctx.error.set(Some(format!(
+            "Could not use these files: {problem}. The current dataset is unchanged."
+        ))),
     }
 }
 
@@ -149,10 +242,7 @@ fn ModelControls() -> impl IntoView {
         Activation::Tanh,
         Activation::Sigmoid,
     ];
-    let model_options = ModelChoice::MENU
-        .iter()
-        .map(|(v, l)| ((*v).to_string(), (*l).to_string()))
-        .collect();
+    let model_options = Signal::derive(move || ModelChoice::menu(ctx.setup.with(Setup::is_images)));
     view! {
         <fieldset data-hide="networks">
             <legend>"Networks"</legend>
@@ -174,6 +264,7 @@ fn ModelControls() -> impl IntoView {
                         }
                     }) />
             </Show>
+            <Show when=move || !ctx.setup.with(Setup::is_images)>
             <div data-hide="noise" class="group">
             <SelectField id="noise" label="Noise" options=vec![
                     ("uniform".into(), "uniform [−1, 1]".into()),
@@ -191,7 +282,37 @@ fn ModelControls() -> impl IntoView {
                 value=Signal::derive(move || ctx.setup.get().noise_dim as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.noise_dim = v as usize)) />
             </div>
+            </Show>
+            <Show when=move || ctx.setup.with(Setup::is_images)>
+                <p class="hint">{move || model_note(ctx.setup.get().model)}</p>
+            </Show>
         </fieldset>
+    }
+}
+
+/// What an image preset is, in a sentence.
+fn model_note(model: ModelChoice) -> &'static str {
+    use ganvas_engine::preset::Preset;
+    match model {
+        ModelChoice::Image(Preset::MnistMlp) => {
+            "PyTorch's MLP GAN: G 64→256→256→784, D 784→256→256→1, Adam 2e-4, batch 100."
+        }
+        ModelChoice::Image(Preset::MnistMlpLarge) => {
+            "G 100→256→512→1024→784, D 784→1024→512→256→1 with dropout 0.3, Adam 2e-4, batch 100."
+        }
+        ModelChoice::Image(Preset::Dcgan) => {
+            "TensorFlow's DCGAN tutorial: dense → 7×7×256, batch norm, three transposed convolutions; D two 5×5 convolutions. Slow on a CPU."
+        }
+        ModelChoice::Image(Preset::DcganSmall) => {
+            "A small DCGAN: G dense → 7×7×64, two 5×5 transposed convolutions with batch norm; D three 3×3 convolutions."
+        }
+        ModelChoice::Image(Preset::ConditionalMlp) => {
+            "The MLP GAN told which class to draw (AC-GAN): one grid row per class."
+        }
+        ModelChoice::Image(Preset::ConditionalDcganSmall) => {
+            "The small DCGAN told which class to draw: one grid row per class."
+        }
+        _ => "",
     }
 }
 
@@ -322,6 +443,7 @@ fn ViewToggles() -> impl IntoView {
         }
     };
     view! {
+        <Show when=move || !ctx.setup.with(Setup::is_images)>
         <fieldset data-hide="show">
             <legend>"Show"</legend>
             {toggle("Real samples", |l| &mut l.real)}
@@ -335,5 +457,6 @@ fn ViewToggles() -> impl IntoView {
                     ctx.redraw.set(1);
                 } />"D's feature space"</label>
         </fieldset>
+        </Show>
     }
 }

@@ -71,8 +71,9 @@ pub fn SelectField(
     id: &'static str,
     /// The visible label (the accessible name).
     label: &'static str,
-    /// `(value, label)` pairs.
-    options: Vec<(String, String)>,
+    /// `(value, label)` pairs (they may change, e.g. with the kind of data).
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
     /// The selected value.
     #[prop(into)]
     selected: Signal<String>,
@@ -83,7 +84,7 @@ pub fn SelectField(
         <label for=id>{label}</label>
         <select id=id prop:value=move || selected.get()
             on:change=move |ev| on_value.run(event_target_value(&ev))>
-            {options.into_iter().map(|(value, text)| {
+            {move || options.get().into_iter().map(|(value, text)| {
                 let current = value.clone();
                 view! { <option value=value selected=move || selected.get() == current>{text}</option> }
             }).collect_view()}

@@ -16,6 +16,7 @@ pub mod devices;
 pub mod draw;
 pub mod explain;
 pub mod fields;
+pub mod images;
 pub mod link;
 pub mod project;
 pub mod run_loop;

@@ -3,14 +3,14 @@
 //! Only settings that differ from the defaults are written, so links stay short. Reading is
 //! all or nothing: one bad value and the whole link is refused with a message naming it.
 
-use ganvas_engine::data::Toy2d;
+use ganvas_engine::data::{ShippedSet, Toy2d};
 use ganvas_engine::loss::LossKind;
 use ganvas_engine::model::{Activation, NoiseKind};
 use ganvas_engine::optim::OptimizerKind;
 use ganvas_engine::training::TrainConfig;
 
 use crate::draw::Layers;
-use crate::setup::{ModelChoice, Setup, optimizer};
+use crate::setup::{ImageSource, ModelChoice, Setup, optimizer};
 use crate::state::DeviceChoice;
 
 /// Most points a link carries (drawn or uploaded data).
@@ -111,6 +111,14 @@ fn layers_text(layers: Layers, features: bool) -> String {
     shown.join(",")
 }
 
+/// The image data a `data=` value names.
+fn image_source(value: &str) -> Option<ImageSource> {
+    if value == ImageSource::Uploaded.value() {
+        return Some(ImageSource::Uploaded);
+    }
+    ShippedSet::from_name(value).map(ImageSource::Shipped)
+}
+
 /// The settings as pairs, leaving out those equal to the defaults.
 pub fn to_pairs(settings: &LinkSettings) -> Vec<(String, String)> {
     let base = LinkSettings::default();
@@ -124,7 +132,9 @@ pub fn to_pairs(settings: &LinkSettings) -> Vec<(String, String)> {
         &settings.setup,
         &base.setup.with_model(settings.setup.model),
     );
-    let data = if s.drawn {
+    let data = if s.is_images() {
+        s.images.value().to_string()
+    } else if s.drawn {
         "drawn".to_string()
     } else {
         s.dataset.name().to_string()
@@ -283,6 +293,15 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
             ModelChoice::from_value(value).ok_or_else(|| format!("there is no model “{value}”"))?;
         out.setup = out.setup.with_model(model);
     }
+    // Image data needs an image model: a link that names only the data gets the first one.
+    if let Some((_, value)) = pairs.iter().find(|(k, _)| k == "data")
+        && let Some(source) = image_source(value)
+    {
+        if !out.setup.is_images() {
+            out.setup = out.setup.with_model(ModelChoice::FIRST_IMAGE);
+        }
+        out.setup.images = source;
+    }
     let mut points = None;
     for (key, value) in pairs {
         let s = &mut out.setup;
@@ -290,6 +309,7 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
             "model" => {}
             "data" if value == "drawn" => s.drawn = true,
             "data" if value == "points" => {}
+            "data" if image_source(value).is_some() => {}
             "data" => {
                 s.dataset = Toy2d::from_name(value)
                     .ok_or_else(|| format!("there is no dataset “{value}”"))?;

@@ -34,7 +34,7 @@ pub async fn next_frame() {
 
 /// Times a few frames of `setup` on `device`: steps per second.
 pub async fn time_device(setup: &Setup, device: &Device) -> f64 {
-    let Ok(mut trainer) = Trainer::new(setup, device, None) else {
+    let Ok(mut trainer) = Trainer::new(setup, device, None, None) else {
         return 0.0;
     };
     let _ = trainer.run_for(0.0, 1, now_ms);
@@ -94,18 +94,29 @@ pub async fn start(ctx: Ctx) {
     };
     ctx.device.set(choice);
     ctx.session.update_value(|s| s.devices = Some(devices));
-    ctx.reset();
-    if let Some(text) = ctx.pending_model.get_untracked() {
-        let opened = text
-            .parse::<ganvas_share::ModelLink>()
-            .and_then(|link| link.payload())
-            .map_err(|e| e.to_string())
-            .and_then(|payload| crate::share::open_model(ctx, payload));
-        if let Err(problem) = opened {
+    // A model in the link replaces the fresh one; it is opened first so that loading its
+    // image data cannot race a fresh model built on the same data.
+    let opened = match ctx.pending_model.get_untracked() {
+        None => None,
+        Some(text) => Some(
+            match text
+                .parse::<ganvas_share::ModelLink>()
+                .and_then(|link| link.payload())
+            {
+                Ok(payload) => crate::share::open_model(ctx, payload).await,
+                Err(e) => Err(e.to_string()),
+            },
+        ),
+    };
+    match opened {
+        Some(Ok(())) => {}
+        Some(Err(problem)) => {
+            ctx.reset();
             ctx.error.set(Some(format!(
                 "The model in this link could not be opened: {problem}. A fresh model is shown instead."
             )));
         }
+        None => ctx.reset(),
     }
     ctx.ready.set(true);
     if ctx.start_training.get_untracked() {
@@ -117,6 +128,8 @@ pub async fn start(ctx: Ctx) {
 const VIEW_INTERVAL_MS: f64 = 33.0;
 /// Most milliseconds between view updates while training.
 const MAX_VIEW_INTERVAL_MS: f64 = 250.0;
+/// Fewest milliseconds between classifier scores of generated images while training.
+const SCORE_INTERVAL_MS: f64 = 3000.0;
 
 /// Yields to the browser (input, rendering) and resumes as soon as it is idle again: a
 /// message to ourselves, which unlike `setTimeout(0)` is not clamped to 4 ms.
@@ -204,6 +217,31 @@ fn record(ctx: Ctx, stats: StepValues, quality: crate::trainer::Quality) {
     });
 }
 
+/// What the views shown need from a frame.
+fn wanted(ctx: Ctx, score: bool) -> Wanted {
+    let layers = ctx.layers.get_untracked();
+    Wanted {
+        manifold: layers.manifold,
+        arrows: layers.arrows,
+        features: ctx.show_features.get_untracked(),
+        score,
+        image: ctx.image_view.get_untracked(),
+    }
+}
+
+/// Adds the fixed-noise grid to the timelapse (when enough steps passed since the last frame).
+fn record_timelapse(ctx: Ctx, step: u64, images: &crate::images::ImageFrame) {
+    let picture = crate::draw::grid(&images.grid, images.side, images.cols, 1, 2);
+    let frames = ctx
+        .timelapse
+        .try_update_value(|t| {
+            t.record(step, &picture.pixels, picture.width, picture.height);
+            t.len()
+        })
+        .unwrap_or(0);
+    ctx.timelapse_frames.set(frames);
+}
+
 /// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
 /// each chunk's statistics (so a GPU queue never runs far ahead), yields to the browser
 /// between chunks, and updates the views about 30 times a second. Paused, it only redraws
@@ -211,6 +249,7 @@ fn record(ctx: Ctx, stats: StepValues, quality: crate::trainer::Quality) {
 pub async fn training_loop(ctx: Ctx) {
     let mut rate_window = (now_ms(), 0_u64);
     let mut last_view = 0.0;
+    let mut last_score = f64::NEG_INFINITY;
     // Where painting is slow (software rendering), views update less often so that training
     // keeps most of the time: the interval is three times what the last paint took.
     let mut view_interval = VIEW_INTERVAL_MS;
@@ -246,14 +285,14 @@ pub async fn training_loop(ctx: Ctx) {
             && (paused || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
         if show {
             ctx.redraw.set(0);
-            let layers = ctx.layers.get_untracked();
-            let wanted = Wanted {
-                manifold: layers.manifold,
-                arrows: layers.arrows,
-                features: ctx.show_features.get_untracked(),
-            };
-            result = trainer.frame(wanted).await.map(Some);
+            // Scores are slow: every few seconds while training, and when paused (the scene
+            // scores each step once).
+            let score = paused || now_ms() - last_score >= SCORE_INTERVAL_MS;
+            result = trainer.frame(wanted(ctx, score)).await.map(Some);
             last_view = now_ms();
+            if score {
+                last_score = last_view;
+            }
         }
         let step = trainer.gan.step_count();
         // Put it back unless a reset replaced it meanwhile.
@@ -289,6 +328,9 @@ pub async fn training_loop(ctx: Ctx) {
                     record(ctx, stats, frame.quality);
                 }
                 ctx.live.set(live);
+                if let Some(images) = &frame.images {
+                    record_timelapse(ctx, step, images);
+                }
                 ctx.frame.set(frame);
                 let painting = now_ms();
                 next_frame().await; // let the browser paint what was drawn

@@ -1,6 +1,6 @@
 //! Everything the controls choose, and the GAN configuration it makes.
 
-use ganvas_engine::data::Toy2d;
+use ganvas_engine::data::{ShippedSet, Toy2d};
 use ganvas_engine::model::{Activation, DiscriminatorConfig, GeneratorConfig, NoiseKind};
 use ganvas_engine::optim::{OptimizerConfig, OptimizerKind};
 use ganvas_engine::preset::{Preset, custom_mlp};
@@ -14,21 +14,54 @@ pub enum ModelChoice {
     ToyQuadratic,
     /// An MLP whose layers, width and activation the controls set.
     Mlp,
+    /// One of the engine's image presets (MLP GANs, DCGANs, conditional GANs).
+    Image(Preset),
 }
 
+/// The image presets, in menu order, with what the menu says of each.
+const IMAGE_MENU: [(Preset, &str); 6] = [
+    (Preset::MnistMlp, "mnist-mlp (PyTorch MLP GAN)"),
+    (
+        Preset::MnistMlpLarge,
+        "mnist-mlp-large (4-layer MLP, dropout)",
+    ),
+    (Preset::DcganSmall, "dcgan-small (small DCGAN)"),
+    (Preset::Dcgan, "dcgan (TensorFlow DCGAN tutorial)"),
+    (
+        Preset::ConditionalMlp,
+        "conditional-mlp (one row per class)",
+    ),
+    (Preset::ConditionalDcganSmall, "conditional-dcgan-small"),
+];
+
 impl ModelChoice {
-    /// Menu entries `(value, label)`.
-    pub const MENU: [(&'static str, &'static str); 2] = [
-        ("toy-quadratic", "toy-quadratic (tutorial)"),
-        ("mlp", "MLP (layers × width below)"),
-    ];
+    /// The image model a newcomer starts with.
+    pub const FIRST_IMAGE: ModelChoice = ModelChoice::Image(Preset::MnistMlp);
+
+    /// Menu entries `(value, label)` for 2D data or for images.
+    pub fn menu(images: bool) -> Vec<(String, String)> {
+        if images {
+            IMAGE_MENU
+                .iter()
+                .map(|(preset, label)| (preset.name().to_string(), (*label).to_string()))
+                .collect()
+        } else {
+            vec![
+                ("toy-quadratic".into(), "toy-quadratic (tutorial)".into()),
+                ("mlp".into(), "MLP (layers × width below)".into()),
+            ]
+        }
+    }
 
     /// Parses a menu value.
     pub fn from_value(value: &str) -> Option<Self> {
         match value {
             "toy-quadratic" => Some(ModelChoice::ToyQuadratic),
             "mlp" => Some(ModelChoice::Mlp),
-            _ => None,
+            _ => IMAGE_MENU
+                .iter()
+                .find(|(preset, _)| preset.name() == value)
+                .map(|(preset, _)| ModelChoice::Image(*preset)),
         }
     }
 
@@ -37,6 +70,31 @@ impl ModelChoice {
         match self {
             ModelChoice::ToyQuadratic => "toy-quadratic",
             ModelChoice::Mlp => "mlp",
+            ModelChoice::Image(preset) => preset.name(),
+        }
+    }
+
+    /// Whether the model makes images.
+    pub fn is_image(self) -> bool {
+        matches!(self, ModelChoice::Image(_))
+    }
+}
+
+/// Where an image GAN's training images come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageSource {
+    /// A set shipped with the site (loaded when first chosen).
+    Shipped(ShippedSet),
+    /// Files the user uploaded (kept in the page, never in links).
+    Uploaded,
+}
+
+impl ImageSource {
+    /// The dataset menu value.
+    pub fn value(&self) -> &'static str {
+        match self {
+            ImageSource::Shipped(set) => set.name(),
+            ImageSource::Uploaded => "uploaded-images",
         }
     }
 }
@@ -55,8 +113,10 @@ pub struct MlpShape {
 /// Everything the controls choose.
 #[derive(Clone, Debug)]
 pub struct Setup {
-    /// The 2D distribution.
+    /// The 2D distribution (2D models).
     pub dataset: Toy2d,
+    /// The training images (image models).
+    pub images: ImageSource,
     /// Whether the dataset was drawn by hand (the view then keeps a fixed square).
     pub drawn: bool,
     /// The networks.
@@ -91,6 +151,7 @@ impl Setup {
             .expect("the default shapes are valid");
         Setup {
             dataset,
+            images: ImageSource::Shipped(ShippedSet::Mnist),
             drawn: false,
             model,
             shape,
@@ -104,14 +165,20 @@ impl Setup {
     /// Switches model, taking its own noise and training settings.
     pub fn with_model(&self, model: ModelChoice) -> Self {
         let mut next = Setup::for_model(model, self.shape, self.dataset.clone());
+        next.images = self.images.clone();
         next.drawn = self.drawn;
         next.seed = self.seed;
         next
     }
 
+    /// Whether the model makes images (and trains on [`Setup::images`]).
+    pub fn is_images(&self) -> bool {
+        self.model.is_image()
+    }
+
     /// The full configuration.
     pub fn gan_config(&self) -> Result<GanConfig> {
-        if !(1..=64).contains(&self.noise_dim) {
+        if !self.model.is_image() && !(1..=64).contains(&self.noise_dim) {
             return Err(Error::Config("the noise dimension must be 1–64".into()));
         }
         let mut config = base_config(
@@ -122,9 +189,12 @@ impl Setup {
             self.seed,
         )?;
         config.model.noise = self.noise;
-        config.model.noise_dim = self.noise_dim;
-        if let GeneratorConfig::Mlp(generator) = &mut config.model.generator {
-            generator.sizes[0] = self.noise_dim;
+        // An image preset's shapes follow from its noise size: only 2D models change it.
+        if !self.model.is_image() {
+            config.model.noise_dim = self.noise_dim;
+            if let GeneratorConfig::Mlp(generator) = &mut config.model.generator {
+                generator.sizes[0] = self.noise_dim;
+            }
         }
         config.train = self.train.clone();
         Ok(config)
@@ -140,6 +210,7 @@ fn base_config(
 ) -> Result<GanConfig> {
     match model {
         ModelChoice::ToyQuadratic => Ok(Preset::ToyQuadratic.config(seed)),
+        ModelChoice::Image(preset) => Ok(preset.config(seed)),
         ModelChoice::Mlp => {
             let mut config = custom_mlp(
                 shape.layers,

@@ -63,7 +63,7 @@ async fn snapshot(ctx: Ctx, parts: SnapshotParts) -> Result<Snapshot, String> {
 
 /// Replaces the running GAN with a shared one. `settings` (from a file) replace the page's
 /// settings too. Nothing changes unless the whole model loads.
-pub fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
+pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     let settings = if payload.settings.is_empty() {
         None
     } else {
@@ -79,8 +79,13 @@ pub fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
         .with_value(|s| s.device(ctx.device.get_untracked()))
         .ok_or_else(|| "the page is still starting".to_string())?;
     let bounds = setup.drawn.then_some(DRAW_BOUNDS);
-    let trainer =
-        Trainer::from_snapshot(&snapshot, &setup, &device, bounds).map_err(|e| e.to_string())?;
+    let images = if setup.is_images() {
+        Some(ctx.images_for(&setup.images).await?)
+    } else {
+        None
+    };
+    let trainer = Trainer::from_snapshot(&snapshot, &setup, &device, bounds, images.as_deref())
+        .map_err(|e| e.to_string())?;
     ctx.running.set(false);
     if let Some(settings) = settings {
         ctx.setup.set(settings.setup);
@@ -93,7 +98,12 @@ pub fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
         step: trainer.gan.step_count(),
         ..Live::default()
     });
-    ctx.scene.set((trainer.real.clone(), trainer.bounds));
+    if let Some(scene) = trainer.points_scene() {
+        ctx.scene.set(scene);
+    }
+    ctx.timelapse
+        .update_value(crate::images::timelapse::Timelapse::clear);
+    ctx.timelapse_frames.set(0);
     ctx.session.update_value(|s| s.trainer = Some(trainer));
     ctx.redraw.set(1);
     Ok(())
@@ -229,10 +239,13 @@ pub fn SharePanel() -> impl IntoView {
             let bytes = JsFuture::from(file.array_buffer())
                 .await
                 .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec());
-            let result = bytes
+            let payload = bytes
                 .map_err(|_| "the file could not be read".to_string())
-                .and_then(|bytes| ganvas_share::decode(&bytes).map_err(|e| e.to_string()))
-                .and_then(|payload| open_model(ctx, payload));
+                .and_then(|bytes| ganvas_share::decode(&bytes).map_err(|e| e.to_string()));
+            let result = match payload {
+                Ok(payload) => open_model(ctx, payload).await,
+                Err(e) => Err(e),
+            };
             match result {
                 Ok(()) => {
                     ctx.error.set(None);

@@ -1,11 +1,15 @@
 //! The page's shared state: signals the components read and the training session they drive.
 
+use std::rc::Rc;
+
 use burn::tensor::Device;
 use leptos::prelude::*;
 
 use crate::devices::Devices;
 use crate::draw::Layers;
-use crate::setup::Setup;
+use crate::images::timelapse::Timelapse;
+use crate::images::{ImageBundle, ImageView, load};
+use crate::setup::{ImageSource, Setup};
 use crate::trainer::{Frame, Quality, Trainer};
 
 /// Points kept in the charts.
@@ -39,6 +43,8 @@ pub struct Session {
     pub devices: Option<Devices>,
     /// The GAN in training (taken out while a frame is read).
     pub trainer: Option<Trainer>,
+    /// Image sets loaded so far (each is fetched once).
+    pub bundles: Vec<(ImageSource, Rc<ImageBundle>)>,
 }
 
 impl Session {
@@ -49,6 +55,20 @@ impl Session {
             DeviceChoice::Gpu => devices.gpu.clone(),
             DeviceChoice::Cpu => Some(devices.cpu.clone()),
         }
+    }
+
+    /// The loaded image set for `source`, if it is loaded.
+    pub fn bundle(&self, source: &ImageSource) -> Option<Rc<ImageBundle>> {
+        self.bundles
+            .iter()
+            .find(|(s, _)| s == source)
+            .map(|(_, b)| Rc::clone(b))
+    }
+
+    /// Keeps `bundle` as the set for `source` (replacing an earlier upload).
+    pub fn keep_bundle(&mut self, source: ImageSource, bundle: ImageBundle) {
+        self.bundles.retain(|(s, _)| *s != source);
+        self.bundles.push((source, Rc::new(bundle)));
     }
 }
 
@@ -127,6 +147,14 @@ pub struct Ctx {
     pub start_training: RwSignal<bool>,
     /// A model carried by the opening link (`m=`), opened once the devices are up.
     pub pending_model: RwSignal<Option<String>>,
+    /// A data set being fetched: what, and the fraction done.
+    pub loading: RwSignal<Option<(String, f64)>>,
+    /// The image views' settings.
+    pub image_view: RwSignal<ImageView>,
+    /// The fixed-noise grid over training (image GANs), for the GIF export.
+    pub timelapse: StoredValue<Timelapse, LocalStorage>,
+    /// Frames in the timelapse (so the export button knows).
+    pub timelapse_frames: RwSignal<usize>,
 }
 
 impl Default for Ctx {
@@ -161,6 +189,10 @@ impl Ctx {
             pinned_device: RwSignal::new(None),
             start_training: RwSignal::new(false),
             pending_model: RwSignal::new(None),
+            loading: RwSignal::new(None),
+            image_view: RwSignal::new(ImageView::default()),
+            timelapse: StoredValue::new_local(Timelapse::default()),
+            timelapse_frames: RwSignal::new(0),
         }
     }
 
@@ -177,15 +209,23 @@ impl Ctx {
         self.live.set(Live::default());
         self.history.set(Vec::new());
         self.frame.set(Frame::default());
+        self.timelapse.update_value(Timelapse::clear);
+        self.timelapse_frames.set(0);
+        if setup.is_images() {
+            self.reset_images(&setup, &device);
+            return;
+        }
         if setup.drawn && self.drawn.with_untracked(Vec::len) < MIN_DRAWN {
             self.session.update_value(|s| s.trainer = None);
             self.scene.set((self.drawn.get_untracked(), DRAW_BOUNDS));
             return;
         }
         let bounds = setup.drawn.then_some(DRAW_BOUNDS);
-        match Trainer::new(&setup, &device, bounds) {
+        match Trainer::new(&setup, &device, bounds, None) {
             Ok(trainer) => {
-                self.scene.set((trainer.real.clone(), trainer.bounds));
+                if let Some(scene) = trainer.points_scene() {
+                    self.scene.set(scene);
+                }
                 self.session.update_value(|s| s.trainer = Some(trainer));
                 self.redraw.set(1); // draw the untrained state
             }
@@ -193,6 +233,77 @@ impl Ctx {
                 .error
                 .set(Some(format!("Could not build the model: {e}"))),
         }
+    }
+
+    /// Builds an image GAN on its data, fetching the data first if it is not loaded yet.
+    fn reset_images(self, setup: &Setup, device: &Device) {
+        let bundle = self.session.with_value(|s| s.bundle(&setup.images));
+        let Some(bundle) = bundle else {
+            self.session.update_value(|s| s.trainer = None);
+            match &setup.images {
+                ImageSource::Shipped(set) => self.fetch_images(*set),
+                ImageSource::Uploaded => self.error.set(Some(
+                    "This page was set up with uploaded images, which a link cannot carry: upload them again."
+                        .into(),
+                )),
+            }
+            return;
+        };
+        match Trainer::new(setup, device, None, Some(&bundle)) {
+            Ok(trainer) => {
+                self.session.update_value(|s| s.trainer = Some(trainer));
+                self.redraw.set(1);
+            }
+            Err(e) => {
+                self.session.update_value(|s| s.trainer = None);
+                self.error
+                    .set(Some(format!("Could not build the model: {e}")));
+            }
+        }
+    }
+
+    /// Fetches a shipped set with a progress bar, then builds the model if it is still wanted.
+    fn fetch_images(self, set: ganvas_engine::data::ShippedSet) {
+        if self.loading.get_untracked().is_some() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match self.images_for(&ImageSource::Shipped(set)).await {
+                Ok(_) if self.setup.with_untracked(Setup::is_images) => self.reset(),
+                Ok(_) => {}
+                Err(e) => self.error.set(Some(e)),
+            }
+        });
+    }
+
+    /// The image set for `source`, fetched (once, with a progress bar) if it is shipped.
+    pub async fn images_for(self, source: &ImageSource) -> Result<Rc<ImageBundle>, String> {
+        if let Some(bundle) = self.session.with_value(|s| s.bundle(source)) {
+            return Ok(bundle);
+        }
+        let ImageSource::Shipped(set) = source else {
+            return Err(
+                "this was set up with uploaded images, which a link cannot carry: upload them again"
+                    .into(),
+            );
+        };
+        let set = *set;
+        let what = format!("Loading {}", set.title());
+        self.loading.set(Some((what.clone(), 0.0)));
+        let progress = move |fraction: f64| self.loading.set(Some((what.clone(), fraction)));
+        let result = load::load_shipped(set, progress).await;
+        self.loading.set(None);
+        let bundle = result.map_err(|e| {
+            format!(
+                "Could not load {}: {e}. Reload the page to try again.",
+                set.title()
+            )
+        })?;
+        self.session
+            .update_value(|s| s.keep_bundle(source.clone(), bundle));
+        self.session
+            .with_value(|s| s.bundle(source))
+            .ok_or_else(|| "the loaded set went missing".into())
     }
 
     /// Applies the setup's training settings to the running GAN (no reset).

@@ -193,7 +193,7 @@ pub fn DiscriminatorViews() -> impl IntoView {
     };
     view! {
         <div class="panel">
-            <Show when=move || ctx.show_features.get()>
+            <Show when=move || ctx.show_features.get() && !ctx.setup.with(crate::setup::Setup::is_images)>
                 <h2>"D's feature space"</h2>
                 <canvas node_ref=features width="240" height="240"
                     aria-label="Real (blue) and fake (orange) samples in the discriminator's feature space, with their centroids"></canvas>
@@ -259,19 +259,37 @@ pub fn Charts() -> impl IntoView {
             &[series(&r, draw::REAL), series(&f, draw::FAKE)],
         );
     });
+    let images = move || ctx.setup.with(crate::setup::Setup::is_images);
     paint_effect(quality, move |c| {
         let h = ctx.history.get();
-        let js = column(&h, |p| p.quality.js);
-        draw::chart(c, CANVAS, 110.0, &[series(&js, "#7b3fb5")]);
+        let values = if images() {
+            column(&h, |p| p.quality.image.map_or(f32::NAN, |q| q.fd))
+        } else {
+            column(&h, |p| p.quality.js)
+        };
+        draw::chart(c, CANVAS, 110.0, &[series(&values, "#7b3fb5")]);
     });
     let latest = move || ctx.frame.with(|f| quality_text(f.quality));
+    let quality_title = move || {
+        if images() {
+            let name = ctx
+                .frame
+                .with(|f| f.images.as_ref().map(|i| i.fd_name.clone()))
+                .unwrap_or_else(|| "FD (classifier)".into());
+            format!("Quality: {name} (lower is better)")
+        } else {
+            "Quality: Jensen–Shannon divergence (0 = same as the data)".into()
+        }
+    };
     view! {
         <h2>"Losses " <span class="key real">"D"</span> " " <span class="key fake">"G"</span></h2>
         <canvas node_ref=losses width="480" height="110" aria-label="D loss (blue) and G loss (orange) over training"></canvas>
         <h2>"Mean D output " <span class="key real">"D(x)"</span> " " <span class="key fake">"D(G(z))"</span></h2>
         <canvas node_ref=outputs width="480" height="110" aria-label="Mean D(x) on real (blue) and D(G(z)) on fake samples (orange) over training"></canvas>
-        <h2>"Quality: Jensen–Shannon divergence " <span class="key js">"JS"</span> " (0 = same as the data)"</h2>
-        <canvas node_ref=quality width="480" height="110" aria-label="Jensen–Shannon divergence between real and generated samples over training"></canvas>
-        <p class="quality" aria-label="Latest quality">{latest}</p>
+        <h2>{quality_title}</h2>
+        <canvas node_ref=quality width="480" height="110" aria-label="Quality of the generated samples over training"></canvas>
+        <Show when=move || !images()>
+            <p class="quality" aria-label="Latest quality">{latest}</p>
+        </Show>
     }
 }

@@ -3,11 +3,13 @@
 mod chart;
 mod features;
 mod histogram;
+mod images;
 mod playground;
 
 pub use chart::{Series, chart};
 pub use features::features;
 pub use histogram::histogram;
+pub use images::{Grey, class_bars, grey_level, grid, put_grey};
 pub use playground::{Layers, Scene, playground};
 
 use web_sys::CanvasRenderingContext2d;

@@ -7,7 +7,10 @@ use ganvas_engine::data::{ShippedSet, SplitSet, TEST_IMAGES};
 use ganvas_engine::metrics::{score_image_set, score_images};
 use ganvas_engine::model::Classifier;
 use ganvas_engine::preset::Preset;
+use ganvas_engine::share::link_precision;
+use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_engine::training::{DataSource, Gan, accuracy};
+use ganvas_share::{ModelLink, Precision};
 use sha2::{Digest, Sha256};
 
 use crate::common::block_on;
@@ -151,4 +154,41 @@ fn a_short_mnist_mlp_run_lowers_the_fd_to_held_out_digits() {
     let after = fd(&mut gan);
     eprintln!("mnist-mlp, 300 steps: FD (MNIST classifier) {before:.1} → {after:.1}");
     assert!(after < 0.9 * before, "FD went from {before} to {after}");
+
+    // Issue 5's bound: the generator shared by link (6-bit weights) scores within 2 % of the
+    // full-precision one on the same noise.
+    let snapshot = block_on(gan.snapshot(SnapshotParts::default())).expect("snapshot");
+    let values: usize = snapshot.generator.iter().map(|t| t.values.len()).sum();
+    let precision = link_precision(values);
+    assert_eq!(precision, Precision::Quantized(6));
+    let link: ModelLink = ModelLink::new(&snapshot.to_payload(""), precision)
+        .expect("encodes")
+        .to_string()
+        .parse()
+        .expect("parses");
+    let restored = Snapshot::from_payload(link.payload().expect("decodes")).expect("snapshot");
+    let data = DataSource::images(&split.train, 0, &device).expect("uploads");
+    let shared = Gan::from_snapshot(&restored, data, &device).expect("restores");
+    let (noise, _) = gan.generator_input(1_000, None, &device).expect("noise");
+    let score = |gan: &Gan| {
+        let samples = gan.generate_from(noise.clone());
+        let fake = block_on(score_images(&classifier, samples)).expect("scores");
+        (fake.frechet_distance(&real).expect("same dim"), fake)
+    };
+    let ((full, full_score), (linked, linked_score)) = (score(&gan), score(&shared));
+    let share_gap = full_score
+        .class_share
+        .iter()
+        .zip(linked_score.class_share)
+        .fold(0.0_f32, |m, (a, b)| m.max((a - b).abs()));
+    eprintln!(
+        "shared by link (q6): FD {full:.2} → {linked:.2} ({:+.2} %), largest class-share change {:.1} points",
+        100.0 * (linked - full) / full,
+        100.0 * share_gap
+    );
+    assert!(
+        (linked - full).abs() <= 0.02 * full,
+        "FD {full} vs {linked}"
+    );
+    assert!(share_gap <= 0.02, "class shares moved by {share_gap}");
 }

@@ -1,15 +1,16 @@
-//! A training session in the page: the GAN, its statistics, and what one frame shows.
+//! What a 2D GAN's frame shows: points, D's heatmap, G's manifold, gradients and features.
 
 use burn::tensor::{Device, Tensor, TensorData};
 use ganvas_engine::data::{Standardizer, Toy2d};
 use ganvas_engine::metrics::ModeCoverage;
 use ganvas_engine::metrics::{QuadraticQuality, grid_kl_js, mode_coverage, quadratic_quality};
 use ganvas_engine::rng::Rng;
-use ganvas_engine::snapshot::Snapshot;
 use ganvas_engine::training::gan::read_many;
-use ganvas_engine::training::{DataSource, Gan, StatsAccumulator, StepStats, StepValues};
+use ganvas_engine::training::{DataSource, Gan};
 use ganvas_engine::{Error, Result};
 
+use super::{Frame, Wanted};
+use crate::images::ImageQuality;
 use crate::project::Projection;
 use crate::setup::Setup;
 
@@ -21,17 +22,6 @@ pub const HEAT_CELLS: usize = 32;
 pub const MANIFOLD_SIDE: usize = 17;
 /// Real points kept for drawing and metrics.
 const REAL_POINTS: usize = 1000;
-
-/// Which of the optional views a frame computes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Wanted {
-    /// G's warp of a noise grid.
-    pub manifold: bool,
-    /// Where G's loss pushes each fake.
-    pub arrows: bool,
-    /// D's hidden features of real and fake samples.
-    pub features: bool,
-}
 
 /// D's hidden features of the shown samples, in two dimensions.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -58,45 +48,12 @@ pub struct Quality {
     pub modes: Option<ModeCoverage>,
     /// Curve fit (quadratic).
     pub curve: Option<QuadraticQuality>,
+    /// The classifier's verdict (image GANs).
+    pub image: Option<ImageQuality>,
 }
 
-/// What one frame draws.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Frame {
-    /// Generated points from a fixed batch of noise, original units.
-    pub fakes: Vec<[f32; 2]>,
-    /// D's output on a `HEAT_CELLS²` grid, row 0 at the top, scaled to [0, 1].
-    pub heat: Vec<f32>,
-    /// G applied to a `MANIFOLD_SIDE²` noise grid, original units (empty when not wanted).
-    pub manifold: Vec<[f32; 2]>,
-    /// Per fake, the direction G's loss moves it, original units (empty when not wanted).
-    pub arrows: Vec<[f32; 2]>,
-    /// D's features (when wanted and D has a feature layer).
-    pub features: Option<FeatureView>,
-    /// D's output on the shown real points: P(real) for cross-entropy losses, a score otherwise.
-    pub d_real: Vec<f32>,
-    /// D's output on the shown fakes, in the same units.
-    pub d_fake: Vec<f32>,
-    /// Quality of the fakes.
-    pub quality: Quality,
-}
-
-/// What a single manual update trains.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Single {
-    /// Finish one whole step (k D updates, then G's).
-    Step,
-    /// One discriminator update only.
-    Discriminator,
-    /// One generator update only.
-    Generator,
-}
-
-/// A GAN training in the page.
-pub struct Trainer {
-    /// The GAN.
-    pub gan: Gan,
-    acc: StatsAccumulator,
+/// The views of a 2D GAN: real points, the plot area, and fixed probes.
+pub struct PointScene {
     /// Real points (original units) for drawing and metrics.
     pub real: Vec<[f32; 2]>,
     /// Plot area in original units: `[x_min, y_min, x_max, y_max]`.
@@ -112,35 +69,10 @@ pub struct Trainer {
     last_fake_centroid: Option<[f32; 2]>,
 }
 
-impl Trainer {
-    /// Builds a fresh GAN for `setup` on `device`; `fixed_bounds` keeps the plot area (for
-    /// hand-drawn data), else it is fitted to the data.
-    pub fn new(setup: &Setup, device: &Device, fixed_bounds: Option<[f32; 4]>) -> Result<Self> {
-        let config = setup.gan_config()?;
-        let data = DataSource::points(setup.dataset.clone());
-        let gan = Gan::new(config, data, device)?;
-        Self::around(gan, setup, device, fixed_bounds)
-    }
-
-    /// Rebuilds a shared or saved GAN (its own configuration) to train on `setup`'s data.
-    pub fn from_snapshot(
-        snapshot: &Snapshot,
-        setup: &Setup,
-        device: &Device,
-        fixed_bounds: Option<[f32; 4]>,
-    ) -> Result<Self> {
-        let data = DataSource::points(setup.dataset.clone());
-        let gan = Gan::from_snapshot(snapshot, data, device)?;
-        if gan.config().model.data != ganvas_engine::model::DataShape::Points2d {
-            return Err(Error::Config(
-                "this model makes images; the playground trains 2D points".into(),
-            ));
-        }
-        Self::around(gan, setup, device, fixed_bounds)
-    }
-
-    fn around(
-        mut gan: Gan,
+impl PointScene {
+    /// The probes for `gan` on `setup`'s data; `fixed_bounds` keeps the plot area.
+    pub fn new(
+        gan: &mut Gan,
         setup: &Setup,
         device: &Device,
         fixed_bounds: Option<[f32; 4]>,
@@ -157,8 +89,6 @@ impl Trainer {
         let (noise, _) = gan.generator_input(FRAME_SAMPLES, None, device)?;
         let manifold_input = gan.noise_grid(MANIFOLD_SIDE, device);
         Ok(Self {
-            gan,
-            acc: StatsAccumulator::default(),
             real,
             bounds,
             dataset: setup.dataset.clone(),
@@ -172,52 +102,9 @@ impl Trainer {
         })
     }
 
-    /// Applies loss, optimisers, batch, k and tricks from `setup` without a reset.
-    pub fn retune(&mut self, setup: &Setup) {
-        self.gan.set_train_config(setup.train.clone());
-    }
-
-    /// Queues single network updates until `budget_ms` has passed (`now` gives milliseconds)
-    /// or `max_updates` are queued; at least one. Returns the number of whole steps completed.
-    pub fn run_for(&mut self, budget_ms: f64, max_updates: usize, now: impl Fn() -> f64) -> usize {
-        let start = now();
-        let mut steps = 0;
-        for _ in 0..max_updates.max(1) {
-            if let Some(stats) = self.gan.train_update() {
-                self.acc.push(stats);
-                steps += 1;
-            }
-            if now() - start >= budget_ms {
-                break;
-            }
-        }
-        steps
-    }
-
-    /// Queues `n` whole steps (benchmarks), their statistics averaged into the next read.
-    pub fn train_steps(&mut self, n: usize) {
-        for _ in 0..n {
-            self.acc.push(self.gan.train_step());
-        }
-    }
-
-    /// Reads the mean statistics of the steps since the last read (waits for the device).
-    pub async fn read_stats(&mut self) -> Result<Option<StepValues>> {
-        self.acc.read_mean().await
-    }
-
-    /// One manual update; its statistics are returned, not averaged into the next frame's.
-    pub fn single(&mut self, what: Single) -> StepStats {
-        match what {
-            Single::Step => self.gan.train_step(),
-            Single::Discriminator => self.gan.train_discriminator_only(),
-            Single::Generator => self.gan.train_generator_only(),
-        }
-    }
-
     /// Reads what a frame shows, in one round of transfers.
-    pub async fn frame(&mut self, wanted: Wanted) -> Result<Frame> {
-        let generator = self.gan.generator_eval();
+    pub async fn frame(&mut self, gan: &mut Gan, wanted: Wanted) -> Result<Frame> {
+        let generator = gan.generator_eval();
         let fakes = generator.forward(self.noise.clone()); // [512, 2]
         let probe = Tensor::cat(
             vec![
@@ -227,21 +114,21 @@ impl Trainer {
             ],
             0,
         );
-        let out = self.gan.discriminate(probe);
+        let out = gan.discriminate(probe);
         let mut tensors = vec![fakes.clone(), out.logit];
         let mut slot = |tensor: Tensor<2>| {
             tensors.push(tensor);
             tensors.len() - 1
         };
         let features_at = out.features.filter(|_| wanted.features).map(&mut slot);
-        let arrows_at = wanted.arrows.then(|| slot(self.gan.generator_push(fakes)));
+        let arrows_at = wanted.arrows.then(|| slot(gan.generator_push(fakes)));
         let manifold_at = wanted
             .manifold
             .then(|| slot(generator.forward(self.manifold_input.clone())));
         let values = read_many(tensors).await?;
 
         let fakes = self.standardizer.inverse_flat(&values[0]);
-        let loss = self.gan.config().train.loss;
+        let loss = gan.config().train.loss;
         let logits = &values[1];
         let cells = HEAT_CELLS * HEAT_CELLS;
         let shown = self.real_shown.dims()[0];
@@ -276,6 +163,7 @@ impl Trainer {
             d_real,
             d_fake,
             quality,
+            images: None,
         })
     }
 
@@ -323,10 +211,12 @@ fn quality(dataset: &Toy2d, real: &[[f32; 2]], fakes: &[[f32; 2]]) -> Quality {
             .modes()
             .map(|(centres, std)| mode_coverage(fakes, &centres, std)),
         curve: matches!(dataset, Toy2d::Quadratic).then(|| quadratic_quality(fakes)),
+        image: None,
     }
 }
 
-fn sigmoid(v: f32) -> f32 {
+/// The logistic function.
+pub fn sigmoid(v: f32) -> f32 {
     1.0 / (1.0 + (-v).exp())
 }
 
@@ -388,14 +278,14 @@ pub struct Walkthrough {
     pub probability: bool,
 }
 
-impl Trainer {
+impl PointScene {
     /// Runs one D update and one G update, measuring every phase on a fixed batch of real
     /// points and noise. The updates themselves draw their own batches, as in training.
-    pub async fn explain(&mut self) -> Result<Walkthrough> {
+    pub async fn explain(&mut self, gan: &mut Gan) -> Result<Walkthrough> {
         let n = EXPLAIN_SAMPLES;
         let device = self.real_shown.device();
-        let loss = self.gan.config().train.loss;
-        let (noise, _) = self.gan.generator_input(n, None, &device)?;
+        let loss = gan.config().train.loss;
+        let (noise, _) = gan.generator_input(n, None, &device)?;
         let real = self.real_shown.clone().narrow(0, 0, n);
         let ones = Tensor::<2>::ones([n, 1], &device);
         let zeros = Tensor::<2>::zeros([n, 1], &device);
@@ -423,11 +313,11 @@ impl Trainer {
             ]
         };
         let mut tensors = vec![noise.clone()];
-        tensors.extend(probe(&self.gan));
-        let _ = self.gan.train_discriminator_only();
-        tensors.extend(probe(&self.gan));
-        let _ = self.gan.train_generator_only();
-        tensors.extend(probe(&self.gan));
+        tensors.extend(probe(gan));
+        let _ = gan.train_discriminator_only();
+        tensors.extend(probe(gan));
+        let _ = gan.train_generator_only();
+        tensors.extend(probe(gan));
         let v = read_many(tensors).await?;
         let width = v[0].len() / n;
         let scalar = |i: usize| v[i][0];

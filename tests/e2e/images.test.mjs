@@ -1,0 +1,182 @@
+// Image GANs: the shipped MNIST and Fashion-MNIST load with a progress bar, every view of an
+// image GAN shows real data, exports are real PNG/GIF files, the conditional GAN's class
+// picker redraws its grid, and bad uploads are refused with a message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import {
+  serve, launch, open, status, waitForStep, screenshot, settledStep,
+} from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const samples = (page) => page.getByLabel("Generated images from a fixed set of noise vectors, with D's verdict on each");
+const pixels = (locator) => locator.evaluate((c) => c.toDataURL());
+
+/** Chooses a shipped dataset; resolves once its grid is drawn. Returns the load time. */
+async function chooseData(page, value) {
+  const start = Date.now();
+  await page.getByLabel('Dataset', { exact: true }).selectOption(value);
+  await samples(page).waitFor({ timeout: 60_000 });
+  await page.getByRole('progressbar').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.getByLabel('Image quality figures').filter({ hasText: /FD \(/ }).waitFor({ timeout: 60_000 });
+  return Date.now() - start;
+}
+
+async function download(page, buttonName) {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: buttonName }).click(),
+  ]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+test('MNIST with mnist-mlp on the CPU: samples form, scores move, PNG and GIF export', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    const ms = await chooseData(page, 'mnist');
+    console.log(`# MNIST loaded and first grid drawn in ${ms} ms`);
+    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'mnist-mlp');
+    assert.match(await page.getByLabel('Image quality figures').innerText(), /FD \(MNIST classifier\) [\d.]+/);
+    await page.getByLabel('Real training images').waitFor();
+    const before = await pixels(samples(page));
+    const firstQuality = await page.getByLabel('Image quality figures').innerText();
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 40);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const step = await settledStep(page);
+    assert.ok(step >= 40, `trained ${step} steps`);
+    assert.notEqual(await pixels(samples(page)), before, 'the fixed-noise samples changed');
+    await page.getByLabel('Share of generated images the classifier puts in each class').waitFor();
+    const quality = await page.getByLabel('Image quality figures').innerText();
+    assert.notEqual(quality, firstQuality, 'the classifier re-scored the trained samples');
+    const s = await status(page);
+    assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), s.text);
+
+    const png = await download(page, 'Save grid as PNG');
+    assert.match(png.name, /^ganvas-samples-step-\d+\.png$/);
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'a PNG');
+    const gif = await download(page, 'Save timelapse GIF');
+    assert.match(gif.name, /^ganvas-timelapse-step-\d+\.gif$/);
+    assert.equal(gif.bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
+    assert.equal(gif.bytes.at(-1), 0x3b, 'the GIF trailer');
+    const frames = gif.bytes.filter((b, i) => b === 0x2c && gif.bytes[i - 1] === 0x00).length;
+    assert.ok(frames >= 2, `an animation (${frames} image blocks)`);
+
+    // The latent space: a slider moves the "from" sample.
+    const moved = page.getByLabel("The first sample with the sliders' offsets added to its noise");
+    const still = await pixels(moved);
+    await page.getByLabel('Noise dimension 1').evaluate((slider) => {
+      slider.value = '2.5';
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.moved').toDataURL() !== old, still, { timeout: 30_000 },
+    );
+    await screenshot(page, 'images-mnist-cpu');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('mnist-mlp trains on WebGPU too', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=gpu');
+    await chooseData(page, 'mnist');
+    const before = await pixels(samples(page));
+    for (let i = 0; i < 3; i += 1) {
+      await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await page.waitForTimeout(300);
+    }
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.samples').toDataURL() !== old, before, { timeout: 120_000 },
+    );
+    assert.match((await status(page)).text, /WebGPU/);
+    await screenshot(page, 'images-mnist-webgpu');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the conditional GAN draws one row per class, and the class picker redraws the grid', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    const ms = await chooseData(page, 'fashion');
+    console.log(`# Fashion-MNIST loaded and first grid drawn in ${ms} ms`);
+    await page.getByLabel('Model', { exact: true }).selectOption('conditional-mlp');
+    await page.getByLabel('Class shown').waitFor();
+    assert.match(await page.getByRole('heading', { name: /one row per class/ }).innerText(), /Samples/);
+    const rows = await pixels(samples(page));
+    await page.getByLabel('Class shown').selectOption({ label: 'sneaker' });
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.samples').toDataURL() !== old, rows, { timeout: 30_000 },
+    );
+    assert.match(await page.evaluate(() => location.hash), /model=conditional-mlp/);
+    assert.match(await page.evaluate(() => location.hash), /data=fashion/);
+    await screenshot(page, 'images-conditional-fashion');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** A gzip-free IDX file of `count` 28×28 images (a bright square that moves). */
+function idxImages(count) {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(0x00000803, 0);
+  header.writeUInt32BE(count, 4);
+  header.writeUInt32BE(28, 8);
+  header.writeUInt32BE(28, 12);
+  const body = Buffer.alloc(count * 784);
+  for (let i = 0; i < count; i += 1) {
+    for (let y = 8; y < 20; y += 1) {
+      for (let x = 4 + (i % 10); x < 14 + (i % 10); x += 1) body[i * 784 + y * 28 + x] = 255;
+    }
+  }
+  return Buffer.concat([header, body]);
+}
+
+test('uploads: bad files are refused with a message, IDX images train', async () => {
+  const browser = await launch();
+  try {
+    const { page } = await open(browser, server.url, '?backend=cpu');
+    const upload = page.getByLabel('Upload images (MNIST IDX files, or PNG/JPEG pictures)');
+
+    await upload.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.getByRole('alert').filter({ hasText: 'notes.txt is not a PNG or JPEG picture' }).waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /current dataset is unchanged/);
+    assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'quadratic');
+
+    // Two pictures of different sizes, drawn by the browser itself.
+    const pngs = await page.evaluate(() => [20, 30].map((side) => {
+      const c = document.createElement('canvas');
+      c.width = side; c.height = side;
+      c.getContext('2d').fillRect(2, 2, 8, 8);
+      return c.toDataURL('image/png').split(',')[1];
+    }));
+    await upload.setInputFiles(pngs.map((b64, i) => ({
+      name: `digit-${i}.png`, mimeType: 'image/png', buffer: Buffer.from(b64, 'base64'),
+    })));
+    await page.getByRole('alert').filter({ hasText: 'mixed sizes' }).waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /digit-0\.png is 20×20, digit-1\.png is 30×30/);
+
+    await upload.setInputFiles({ name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: idxImages(50) });
+    await samples(page).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'uploaded-images');
+    assert.equal(await page.getByRole('alert').count(), 0, 'the old message is gone');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 5);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await screenshot(page, 'images-uploaded');
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,179 @@
+//! Bring your own images: MNIST-style IDX files (images, optionally labels; gzipped or not),
+//! or a set of PNG/JPEG pictures resized to 28×28 grey by the browser.
+
+use ganvas_engine::data::{ImageSet, SplitSet, decode_idx};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::ImageBundle;
+
+/// Side of uploaded pictures after resizing (that of MNIST, so the classifier scores them).
+pub const PICTURE_SIDE: usize = 28;
+/// Most pictures read from one upload.
+const MAX_PICTURES: usize = 20_000;
+
+/// Whether a file name looks like an IDX file.
+fn is_idx(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let extension = std::path::Path::new(&name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    matches!(extension, "gz" | "idx") || name.contains("ubyte")
+}
+
+async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("{} could not be read", file.name()))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Reads an upload into an image set: IDX files if any file looks like one, else pictures.
+pub async fn read_upload(files: &[web_sys::File]) -> Result<ImageSet, String> {
+    if files.is_empty() {
+        return Err("no files were chosen".into());
+    }
+    if files.iter().any(|f| is_idx(&f.name())) {
+        read_idx(files).await
+    } else {
+        read_pictures(files).await
+    }
+}
+
+async fn read_idx(files: &[web_sys::File]) -> Result<ImageSet, String> {
+    let mut images = None;
+    let mut labels = None;
+    for file in files {
+        let name = file.name();
+        let bytes = file_bytes(file).await?;
+        let array = decode_idx(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        match array.dims.len() {
+            3 if images.is_none() => images = Some((name, bytes)),
+            1 if labels.is_none() => labels = Some((name, bytes)),
+            3 => return Err(format!("{name} is a second file of images; upload one")),
+            1 => return Err(format!("{name} is a second file of labels; upload one")),
+            n => {
+                return Err(format!(
+                    "{name} has {n} dimensions; images have 3 (count, rows, columns), labels 1"
+                ));
+            }
+        }
+    }
+    let Some((name, images)) = images else {
+        return Err("these IDX files hold no images (3 dimensions: count, rows, columns)".into());
+    };
+    let set = ImageSet::from_idx(&images, labels.as_ref().map(|(_, b)| b.as_slice()))
+        .map_err(|e| format!("{name}: {e}"))?;
+    if set.len == 0 {
+        return Err(format!("{name} holds no images"));
+    }
+    if set.rows != set.cols {
+        return Err(format!(
+            "{name} holds {}×{} images; GANvas trains on square images",
+            set.rows, set.cols
+        ));
+    }
+    if set.rows != PICTURE_SIDE {
+        return Err(format!(
+            "{name} holds {}×{} images; the image models make {PICTURE_SIDE}×{PICTURE_SIDE}",
+            set.rows, set.cols
+        ));
+    }
+    Ok(set)
+}
+
+async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
+    if files.len() > MAX_PICTURES {
+        return Err(format!(
+            "{} pictures is more than {MAX_PICTURES}; choose fewer",
+            files.len()
+        ));
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|_| "no canvas")?
+        .dyn_into()
+        .map_err(|_| "no canvas")?;
+    canvas.set_width(PICTURE_SIDE as u32);
+    canvas.set_height(PICTURE_SIDE as u32);
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("no 2D canvas")?;
+    let side = PICTURE_SIDE as f64;
+    let mut pixels = Vec::with_capacity(files.len() * PICTURE_SIDE * PICTURE_SIDE);
+    let mut first_size: Option<(String, u32, u32)> = None;
+    for file in files {
+        let name = file.name();
+        let promise = window
+            .create_image_bitmap_with_blob(file)
+            .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?;
+        let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
+            .await
+            .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?
+            .dyn_into()
+            .map_err(|_| format!("{name} is not a picture"))?;
+        let size = (bitmap.width(), bitmap.height());
+        match &first_size {
+            None => first_size = Some((name.clone(), size.0, size.1)),
+            Some((first, w, h)) if (*w, *h) != size => {
+                return Err(format!(
+                    "the pictures have mixed sizes: {first} is {w}×{h}, {name} is {}×{}; use one size",
+                    size.0, size.1
+                ));
+            }
+            Some(_) => {}
+        }
+        context.set_fill_style_str("black");
+        context.fill_rect(0.0, 0.0, side, side);
+        context
+            .draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, side, side)
+            .map_err(|_| format!("{name} could not be drawn"))?;
+        let rgba = context
+            .get_image_data(0.0, 0.0, side, side)
+            .map_err(|_| format!("{name} could not be read back"))?
+            .data();
+        pixels.extend(rgba.chunks_exact(4).map(|p| {
+            let luma = 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
+            luma.round().clamp(0.0, 255.0) as u8
+        }));
+    }
+    light_ink(&mut pixels);
+    ImageSet::from_raw(pixels, None, PICTURE_SIDE, PICTURE_SIDE).map_err(|e| e.to_string())
+}
+
+/// MNIST has light ink on a dark background: pictures that are mostly light (dark ink on
+/// paper) are inverted so that the classifier and the presets see what they expect.
+fn light_ink(pixels: &mut [u8]) {
+    let mean = pixels.iter().map(|&v| u64::from(v)).sum::<u64>() / pixels.len().max(1) as u64;
+    if mean > 127 {
+        for v in pixels.iter_mut() {
+            *v = 255 - *v;
+        }
+    }
+}
+
+/// The uploaded set as the page trains on it: scored by the MNIST classifier when given.
+pub fn bundle(set: ImageSet, classifier: Option<Vec<u8>>) -> ImageBundle {
+    let count = set.len;
+    let labelled = set.labels.is_some();
+    ImageBundle {
+        title: format!(
+            "your {count} image{}{}",
+            if count == 1 { "" } else { "s" },
+            if labelled { " (labelled)" } else { "" }
+        ),
+        split: SplitSet {
+            test: set.clone(),
+            train: set,
+        },
+        classifier,
+        class_names: (0..10).map(|c| c.to_string()).collect(),
+        fd_name: "FD (MNIST classifier)".into(),
+    }
+}
