@@ -180,3 +180,41 @@ test('uploads: bad files are refused with a message, IDX images train', async ()
     await browser.close();
   }
 });
+
+test('an MNIST model shared by link opens with its data in a fresh page', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await chooseData(page, 'mnist');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 20);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const steps = await settledStep(page);
+    await page.getByRole('button', { name: 'Copy link with model' }).click();
+    await page.waitForFunction(() => document.querySelector('#share-link').value.includes('&m='), null, { timeout: 60_000 });
+    const url = await page.getByLabel('Share link').inputValue();
+    console.log(`# mnist-mlp link: ${url.length} characters`);
+    assert.match(url, /data=mnist/);
+
+    const fresh = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const freshErrors = [];
+    fresh.on('pageerror', (e) => freshErrors.push(String(e)));
+    await fresh.goto(url);
+    await fresh.waitForFunction(
+      (n) => new RegExp(`step ${n} `).test(document.querySelector('[role=status]')?.textContent ?? ''),
+      steps, { timeout: 120_000 },
+    );
+    await samples(fresh).waitFor();
+    assert.equal(await fresh.getByLabel('Model', { exact: true }).inputValue(), 'mnist-mlp');
+    assert.equal(await fresh.getByRole('alert').count(), 0);
+    await fresh.getByRole('button', { name: 'Step', exact: true }).click();
+    await fresh.waitForFunction(
+      (n) => new RegExp(`step ${n + 1} `).test(document.querySelector('[role=status]')?.textContent ?? ''),
+      steps, { timeout: 60_000 },
+    );
+    await screenshot(fresh, 'images-model-link');
+    assert.deepEqual([...errors, ...freshErrors], []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -278,7 +278,7 @@ pub fn Charts() -> impl IntoView {
                 .unwrap_or_else(|| "FD (classifier)".into());
             format!("Quality: {name} (lower is better)")
         } else {
-            "Quality: Jensen–Shannon divergence (0 = same as the data)".into()
+            String::new()
         }
     };
     view! {
@@ -286,8 +286,16 @@ pub fn Charts() -> impl IntoView {
         <canvas node_ref=losses width="480" height="110" aria-label="D loss (blue) and G loss (orange) over training"></canvas>
         <h2>"Mean D output " <span class="key real">"D(x)"</span> " " <span class="key fake">"D(G(z))"</span></h2>
         <canvas node_ref=outputs width="480" height="110" aria-label="Mean D(x) on real (blue) and D(G(z)) on fake samples (orange) over training"></canvas>
-        <h2>{quality_title}</h2>
-        <canvas node_ref=quality width="480" height="110" aria-label="Quality of the generated samples over training"></canvas>
+        <Show when=images fallback=|| view! {
+            <h2>"Quality: Jensen–Shannon divergence " <span class="key js">"JS"</span> " (0 = same as the data)"</h2>
+        }>
+            <h2>{quality_title}</h2>
+        </Show>
+        <canvas node_ref=quality width="480" height="110" aria-label=move || if images() {
+            "Fréchet distance of the classifier's features, generated vs real images, over training"
+        } else {
+            "Jensen–Shannon divergence between real and generated samples over training"
+        }></canvas>
         <Show when=move || !images()>
             <p class="quality" aria-label="Latest quality">{latest}</p>
         </Show>

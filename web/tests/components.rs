@@ -230,6 +230,23 @@ fn number_field_refuses_bad_input_and_keeps_the_old_value() {
     assert!((value.get_untracked() - 0.25).abs() < 1e-12);
 }
 
+thread_local! {
+    static GPU: std::cell::RefCell<Option<burn::tensor::Device>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The page's WebGPU device, initialised once (a page can register it only once). The test
+/// browser runs with WebGPU (SwiftShader): the GPU path must really run here.
+async fn gpu() -> burn::tensor::Device {
+    if let Some(device) = GPU.with_borrow(Clone::clone) {
+        return device;
+    }
+    let device = ganvas_engine::device::gpu_async()
+        .await
+        .expect("WebGPU in the test browser (see web/webdriver.json)");
+    GPU.with_borrow_mut(|slot| *slot = Some(device.clone()));
+    device
+}
+
 async fn frame_on(device: &burn::tensor::Device) {
     let setup = Setup::default();
     let mut trainer = Trainer::new(&setup, device, None, None).expect("toy GAN builds");
@@ -283,11 +300,7 @@ async fn trainer_reads_a_whole_frame_on_the_cpu() {
 
 #[wasm_bindgen_test]
 async fn trainer_reads_a_whole_frame_on_webgpu() {
-    // The test browser runs with WebGPU (SwiftShader): the GPU path must really run here.
-    let gpu = ganvas_engine::device::gpu_async()
-        .await
-        .expect("WebGPU in the test browser (see web/webdriver.json)");
-    frame_on(&gpu).await;
+    frame_on(&gpu().await).await;
 }
 
 /// A small labelled set of blobs whose position depends on the class, and the shipped
@@ -392,10 +405,7 @@ async fn image_trainer_reads_grids_and_scores_on_the_cpu() {
 
 #[wasm_bindgen_test]
 async fn image_trainer_reads_grids_and_scores_on_webgpu() {
-    let gpu = ganvas_engine::device::gpu_async()
-        .await
-        .expect("WebGPU in the test browser (see web/webdriver.json)");
-    image_frame_on(&gpu).await;
+    image_frame_on(&gpu().await).await;
 }
 
 #[wasm_bindgen_test]
