@@ -412,6 +412,7 @@ fn DeviceControl() -> impl IntoView {
         };
         ctx.device.set(choice);
         ctx.pinned_device.set(Some(choice));
+        ctx.auto_device.set(None);
         ctx.device_reason.set("chosen by you".into());
         ctx.reset();
     };

@@ -33,8 +33,12 @@ pub async fn next_frame() {
 }
 
 /// Times a few frames of `setup` on `device`: steps per second.
-pub async fn time_device(setup: &Setup, device: &Device) -> f64 {
-    let Ok(mut trainer) = Trainer::new(setup, device, None, None) else {
+pub async fn time_device(
+    setup: &Setup,
+    device: &Device,
+    images: Option<&crate::images::ImageBundle>,
+) -> f64 {
+    let Ok(mut trainer) = Trainer::new(setup, device, None, images) else {
         return 0.0;
     };
     let _ = trainer.run_for(0.0, 1, now_ms);
@@ -49,6 +53,24 @@ pub async fn time_device(setup: &Setup, device: &Device) -> f64 {
         chunk.adapt(now_ms() - began);
     }
     steps as f64 / ((now_ms() - start).max(1.0) / 1000.0)
+}
+
+/// Times `setup` on both devices: the faster one and why.
+pub async fn faster(
+    setup: &Setup,
+    gpu: &Device,
+    cpu: &Device,
+    images: Option<&crate::images::ImageBundle>,
+) -> (DeviceChoice, String) {
+    let gpu_rate = time_device(setup, gpu, images).await;
+    let cpu_rate = time_device(setup, cpu, images).await;
+    let reason = format!("faster here: WebGPU {gpu_rate:.0} vs CPU {cpu_rate:.0} steps/s");
+    let choice = if gpu_rate >= cpu_rate {
+        DeviceChoice::Gpu
+    } else {
+        DeviceChoice::Cpu
+    };
+    (choice, reason)
 }
 
 /// Initialises the devices, picks one, and builds the first model.
@@ -78,18 +100,17 @@ pub async fn start(ctx: Ctx) {
             ctx.device_reason.set("WebGPU requested in the link".into());
             DeviceChoice::Gpu
         }
+        (Some(_), _) if ctx.setup.with_untracked(Setup::is_images) => {
+            // Image data is not loaded yet: the image path times both once it is.
+            ctx.auto_device.set(Some(false));
+            DeviceChoice::Gpu
+        }
         (Some(gpu), _) => {
             let setup = ctx.setup.get_untracked();
-            let gpu_rate = time_device(&setup, gpu).await;
-            let cpu_rate = time_device(&setup, &devices.cpu).await;
-            ctx.device_reason.set(format!(
-                "faster here: WebGPU {gpu_rate:.0} vs CPU {cpu_rate:.0} steps/s"
-            ));
-            if gpu_rate >= cpu_rate {
-                DeviceChoice::Gpu
-            } else {
-                DeviceChoice::Cpu
-            }
+            let (choice, reason) = faster(&setup, gpu, &devices.cpu, None).await;
+            ctx.device_reason.set(reason);
+            ctx.auto_device.set(Some(false));
+            choice
         }
     };
     ctx.device.set(choice);

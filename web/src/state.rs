@@ -155,6 +155,9 @@ pub struct Ctx {
     pub timelapse: StoredValue<Timelapse, LocalStorage>,
     /// Frames in the timelapse (so the export button knows).
     pub timelapse_frames: RwSignal<usize>,
+    /// When the device was chosen by timing both: whether that was for an image model (the
+    /// choice is timed again when the kind of model changes). `None`: chosen otherwise.
+    pub auto_device: RwSignal<Option<bool>>,
 }
 
 impl Default for Ctx {
@@ -193,6 +196,7 @@ impl Ctx {
             image_view: RwSignal::new(ImageView::default()),
             timelapse: StoredValue::new_local(Timelapse::default()),
             timelapse_frames: RwSignal::new(0),
+            auto_device: RwSignal::new(None),
         }
     }
 
@@ -213,6 +217,10 @@ impl Ctx {
         self.timelapse_frames.set(0);
         if setup.is_images() {
             self.reset_images(&setup, &device);
+            return;
+        }
+        if self.auto_device.get_untracked() == Some(true) {
+            self.retime(None);
             return;
         }
         if setup.drawn && self.drawn.with_untracked(Vec::len) < MIN_DRAWN {
@@ -249,6 +257,10 @@ impl Ctx {
             }
             return;
         };
+        if self.auto_device.get_untracked() == Some(false) {
+            self.retime(Some(bundle));
+            return;
+        }
         match Trainer::new(setup, device, None, Some(&bundle)) {
             Ok(trainer) => {
                 self.session.update_value(|s| s.trainer = Some(trainer));
@@ -260,6 +272,30 @@ impl Ctx {
                     .set(Some(format!("Could not build the model: {e}")));
             }
         }
+    }
+
+    /// Times the current model on both devices (its kind changed since the last timing), keeps
+    /// the faster, then builds the model.
+    fn retime(self, images: Option<Rc<ImageBundle>>) {
+        self.auto_device.set(Some(images.is_some()));
+        let Some(devices) = self.session.with_value(|s| s.devices.clone()) else {
+            return;
+        };
+        let Some(gpu) = devices.gpu else {
+            self.reset();
+            return;
+        };
+        self.session.update_value(|s| s.trainer = None);
+        self.device_reason
+            .set("timing WebGPU and the CPU on this model…".into());
+        leptos::task::spawn_local(async move {
+            let setup = self.setup.get_untracked();
+            let (choice, reason) =
+                crate::run_loop::faster(&setup, &gpu, &devices.cpu, images.as_deref()).await;
+            self.device.set(choice);
+            self.device_reason.set(reason);
+            self.reset();
+        });
     }
 
     /// Fetches a shipped set with a progress bar, then builds the model if it is still wanted.

@@ -160,7 +160,7 @@ fn a_short_mnist_mlp_run_lowers_the_fd_to_held_out_digits() {
     let snapshot = block_on(gan.snapshot(SnapshotParts::default())).expect("snapshot");
     let values: usize = snapshot.generator.iter().map(|t| t.values.len()).sum();
     let precision = link_precision(values);
-    assert_eq!(precision, Precision::Quantized(6));
+    assert_eq!(precision, Precision::Quantized { bits: 6 });
     let link: ModelLink = ModelLink::new(&snapshot.to_payload(""), precision)
         .expect("encodes")
         .to_string()
