@@ -22,6 +22,7 @@ try {
   console.log(JSON.stringify({ query, results, wasm }, null, 2));
   console.log('\nmodel            device  steps/s  updates/s  frame (all views) ms');
   for (const r of results) {
+    if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
     if (r.error) { console.log(`${r.model ?? ''} ${r.device}: ${r.error}`); continue; }
     console.log(`${r.model.padEnd(16)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(1).padStart(7)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
   }

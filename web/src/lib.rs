@@ -13,6 +13,7 @@ pub mod bench;
 pub mod buttons;
 pub mod controls;
 pub mod devices;
+pub mod download;
 pub mod draw;
 pub mod explain;
 pub mod fields;

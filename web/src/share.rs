@@ -5,7 +5,6 @@ use ganvas_engine::share::link_precision;
 use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_share::{MAX_LINK_CHARS, ModelLink, ModelPayload, Precision};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::link::{self, LinkSettings, Start};
@@ -109,22 +108,6 @@ pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts a download of `bytes` named `name`.
-fn download(bytes: &[u8], name: &str) -> Option<()> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let document = web_sys::window()?.document()?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url).ok()
-}
-
 fn size_text(chars: usize) -> String {
     if chars < 10_000 {
         format!("{chars} characters")
@@ -169,7 +152,8 @@ async fn save(ctx: Ctx, all: SnapshotParts) -> Result<String, String> {
     let bytes = ganvas_share::encode(&snapshot.to_payload(&settings), Precision::F32)
         .map_err(|e| e.to_string())?;
     let name = format!("ganvas-step-{}.ganvas", snapshot.step);
-    download(&bytes, &name).ok_or_else(|| "the browser refused the download".to_string())?;
+    crate::download::bytes(&bytes, "application/octet-stream", &name)
+        .ok_or_else(|| "the browser refused the download".to_string())?;
     Ok(format!(
         "Saved {name} ({} KB, full precision, G, D and optimiser state).",
         bytes.len().div_ceil(1000)

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{INTERPOLATION_STEPS, ImageFrame, LATENT_SLIDERS};
+use super::{INTERPOLATION_STEPS, ImageFrame, ImageView, LATENT_SLIDERS};
 use crate::draw::{self, Grey};
 use crate::fields::{NumberField, SelectField};
 use crate::state::Ctx;
@@ -94,29 +94,6 @@ fn paint_picture(canvas: NodeRef<leptos::html::Canvas>, picture: &Grey) {
     );
 }
 
-/// Starts a download of `bytes` (of MIME `kind`) named `name`.
-pub fn download(bytes: &[u8], kind: &str, name: &str) -> Option<()> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(kind);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(
-        &js_sys::Array::of1(&array),
-        &options,
-    )
-    .ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let anchor: web_sys::HtmlAnchorElement = web_sys::window()?
-        .document()?
-        .create_element("a")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url).ok()
-}
-
 /// The current samples (without D's numbers) as a PNG, through a scratch canvas.
 fn grid_png_url(frame: &ImageFrame) -> Option<String> {
     let picture = draw::grid(&frame.grid, frame.side, frame.cols, GRID_SCALE, GRID_GAP);
@@ -166,7 +143,7 @@ pub fn ImageStage() -> impl IntoView {
     let save_png = move |_| {
         let step = ctx.live.get_untracked().step;
         if let Some(url) = images().and_then(|f| grid_png_url(&f)) {
-            let _ = save_url(&url, &format!("ganvas-samples-step-{step}.png"));
+            let _ = crate::download::url(&url, &format!("ganvas-samples-step-{step}.png"));
         }
     };
     let save_gif = move |_| {
@@ -176,7 +153,7 @@ pub fn ImageStage() -> impl IntoView {
             .with_value(super::timelapse::Timelapse::to_gif)
         {
             Some(bytes) => {
-                download(
+                crate::download::bytes(
                     &bytes,
                     "image/gif",
                     &format!("ganvas-timelapse-step-{step}.gif"),
@@ -228,19 +205,6 @@ pub fn ImageStage() -> impl IntoView {
     }
 }
 
-fn save_url(url: &str, name: &str) -> Option<()> {
-    let anchor: web_sys::HtmlAnchorElement = web_sys::window()?
-        .document()?
-        .create_element("a")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    anchor.set_href(url);
-    anchor.set_download(name);
-    anchor.click();
-    Some(())
-}
-
 /// Interpolation between two samples' noise, and sliders on the first noise dimensions.
 #[component]
 pub fn LatentPanel() -> impl IntoView {
@@ -278,6 +242,19 @@ pub fn LatentPanel() -> impl IntoView {
                 on:input=on_input />
         }
     };
+    // A field choosing one end of the interpolation (samples count from 1 on screen).
+    let end_field =
+        move |id: &'static str, label: &'static str, end: fn(&mut ImageView) -> &mut usize| {
+            view! {
+                <NumberField id=id label=label min=1.0 max=80.0 step="1" integer=true
+                    value=Signal::derive(move || (*end(&mut ctx.image_view.get()) + 1) as f64)
+                    on_value=Callback::new(move |v: f64| {
+                        let n = cells();
+                        ctx.image_view.update(|view| *end(view) = (v as usize).clamp(1, n) - 1);
+                        ctx.redraw.set(1);
+                    }) />
+            }
+        };
     view! {
         <section class="latent" aria-label="Latent space">
             <h2>"Latent space: from one sample to another"</h2>
@@ -285,20 +262,8 @@ pub fn LatentPanel() -> impl IntoView {
                 aria-label="Generated images along a straight line between two samples' noise"></canvas>
             <div class="latent-controls">
                 <div class="group">
-                    <NumberField id="interp-from" label="From sample" min=1.0 max=80.0 step="1" integer=true
-                        value=Signal::derive(move || (ctx.image_view.get().from + 1) as f64)
-                        on_value=Callback::new(move |v: f64| {
-                            let n = cells();
-                            ctx.image_view.update(|view| view.from = (v as usize).clamp(1, n) - 1);
-                            ctx.redraw.set(1);
-                        }) />
-                    <NumberField id="interp-to" label="To sample" min=1.0 max=80.0 step="1" integer=true
-                        value=Signal::derive(move || (ctx.image_view.get().to + 1) as f64)
-                        on_value=Callback::new(move |v: f64| {
-                            let n = cells();
-                            ctx.image_view.update(|view| view.to = (v as usize).clamp(1, n) - 1);
-                            ctx.redraw.set(1);
-                        }) />
+                    {end_field("interp-from", "From sample", |v| &mut v.from)}
+                    {end_field("interp-to", "To sample", |v| &mut v.to)}
                 </div>
                 <div class="group sliders">
                     {(0..LATENT_SLIDERS).map(slider).collect_view()}
