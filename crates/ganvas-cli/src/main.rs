@@ -116,7 +116,7 @@ struct ClassifierArgs {
     /// Seed for weights, shuffling and shifts.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Where to write the weights (static/models/<dataset>-classifier.bin ships with the site).
+    /// Where to write the weights (static/models/DATASET-classifier.bin ships with the site).
     #[arg(long)]
     out: PathBuf,
 }
