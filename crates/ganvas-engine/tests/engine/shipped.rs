@@ -148,11 +148,14 @@ fn a_short_mnist_mlp_run_lowers_the_fd_to_held_out_digits() {
         fake.frechet_distance(&real).expect("same dim")
     };
     let before = fd(&mut gan);
-    for _ in 0..300 {
+    // Weights are seeded through the device's shared RNG, which the tests running beside this
+    // one also draw from, so runs differ: 300 steps gave 696 → 591 in one run and 698 → 636
+    // in another; 600 steps leave a clear margin.
+    for _ in 0..600 {
         gan.train_step();
     }
     let after = fd(&mut gan);
-    eprintln!("mnist-mlp, 300 steps: FD (MNIST classifier) {before:.1} → {after:.1}");
+    eprintln!("mnist-mlp, 600 steps: FD (MNIST classifier) {before:.1} → {after:.1}");
     assert!(after < 0.9 * before, "FD went from {before} to {after}");
 
     // Issue 5's bound: the generator shared by link (6-bit weights) scores within 2 % of the
