@@ -218,3 +218,25 @@ test('an MNIST model shared by link opens with its data in a fresh page', async 
     await browser.close();
   }
 });
+
+test('a classroom link opens MNIST with chosen image views hidden and a large grid', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(
+      browser, server.url, '?backend=cpu#data=mnist&hide=latent,share,image-upload&layout=presenter',
+    );
+    await samples(page).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Image quality figures').filter({ hasText: /FD \(/ }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'mnist-mlp');
+    assert.equal(await page.getByRole('region', { name: 'Latent space' }).isVisible(), false);
+    assert.equal(await page.getByRole('region', { name: 'Share' }).isVisible(), false);
+    assert.equal(await page.getByLabel('Upload images (MNIST IDX files, or PNG/JPEG pictures)').isVisible(), false);
+    assert.ok(await page.getByRole('button', { name: 'Save grid as PNG' }).isVisible(), 'exports stay');
+    const width = await samples(page).evaluate((c) => c.getBoundingClientRect().width);
+    assert.ok(width > 476, `presenter grid is ${width} px wide`);
+    await screenshot(page, 'images-classroom-presenter');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -63,7 +63,7 @@ impl Default for LinkSettings {
 }
 
 /// The controls a link may hide, by element id.
-pub const HIDEABLE: [&str; 14] = [
+pub const HIDEABLE: [&str; 19] = [
     "data",
     "csv",
     "networks",
@@ -78,6 +78,11 @@ pub const HIDEABLE: [&str; 14] = [
     "device",
     "show",
     "explain",
+    "share",
+    "image-upload",
+    "class",
+    "latent",
+    "exports",
 ];
 
 fn points_text(points: &[[f32; 2]]) -> String {

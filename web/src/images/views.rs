@@ -189,7 +189,7 @@ pub fn ImageStage() -> impl IntoView {
                     selected=Signal::derive(move || ctx.image_view.get().class.map_or_else(|| "all".to_string(), |c| c.to_string()))
                     on_value=on_class />
             </Show>
-            <div class="buttons exports">
+            <div class="buttons exports" data-hide="exports">
                 <button class="secondary" on:click=save_png>"Save grid as PNG"</button>
                 <button class="secondary" on:click=save_gif disabled=move || ctx.timelapse_frames.get() == 0>
                     "Save timelapse GIF"
@@ -256,7 +256,7 @@ pub fn LatentPanel() -> impl IntoView {
             }
         };
     view! {
-        <section class="latent" aria-label="Latent space">
+        <section class="latent" data-hide="latent" aria-label="Latent space">
             <h2>"Latent space: from one sample to another"</h2>
             <canvas node_ref=strip class="strip" width="298" height="28"
                 aria-label="Generated images along a straight line between two samples' noise"></canvas>
