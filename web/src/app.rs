@@ -10,7 +10,7 @@ use crate::buttons::{single, toggle};
 use crate::controls::Controls;
 use crate::explain::Explain;
 use crate::images::views::{ImageQualityPanel, ImageStage, LatentPanel};
-use crate::link::{self, LinkSettings, Start};
+use crate::link::{self, Start};
 use crate::run_loop::{start, training_loop};
 use crate::setup::Setup;
 use crate::share::SharePanel;
@@ -139,20 +139,7 @@ fn apply_link(ctx: Ctx) {
 /// Keeps the URL fragment equal to the current settings (replacing, not adding, history).
 fn sync_link(ctx: Ctx) {
     Effect::new(move |_| {
-        let settings = LinkSettings {
-            setup: ctx.setup.get(),
-            drawn: ctx.drawn.get(),
-            layers: ctx.layers.get(),
-            show_features: ctx.show_features.get(),
-            device: ctx.pinned_device.get(),
-            hide: ctx.hide.get(),
-            start: if ctx.start_training.get() {
-                Start::Training
-            } else {
-                Start::Paused
-            },
-            presenter: ctx.presenter.get(),
-        };
+        let settings = crate::share::current_settings(ctx);
         let text = link::print_fragment(&link::to_pairs(&settings));
         let url = if text.is_empty() {
             current_path()

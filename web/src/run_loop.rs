@@ -252,6 +252,9 @@ fn wanted(ctx: Ctx, score: bool) -> Wanted {
 
 /// Adds the fixed-noise grid to the timelapse (when enough steps passed since the last frame).
 fn record_timelapse(ctx: Ctx, step: u64, images: &crate::images::ImageFrame) {
+    if !ctx.timelapse.with_value(|t| t.wants(step)) {
+        return; // most frames: no grid to draw
+    }
     let picture = crate::draw::grid(&images.grid, images.side, images.cols, 1, 2);
     let frames = ctx
         .timelapse

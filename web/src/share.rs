@@ -11,21 +11,22 @@ use crate::link::{self, LinkSettings, Start};
 use crate::state::{Ctx, DRAW_BOUNDS, Live};
 use crate::trainer::Trainer;
 
-/// The current settings, as the link writes them.
+/// The current settings, as the link writes them (reading them subscribes a reactive
+/// context, such as the effect that keeps the URL fragment in step).
 pub fn current_settings(ctx: Ctx) -> LinkSettings {
     LinkSettings {
-        setup: ctx.setup.get_untracked(),
-        drawn: ctx.drawn.get_untracked(),
-        layers: ctx.layers.get_untracked(),
-        show_features: ctx.show_features.get_untracked(),
-        device: ctx.pinned_device.get_untracked(),
-        hide: ctx.hide.get_untracked(),
-        start: if ctx.start_training.get_untracked() {
+        setup: ctx.setup.get(),
+        drawn: ctx.drawn.get(),
+        layers: ctx.layers.get(),
+        show_features: ctx.show_features.get(),
+        device: ctx.pinned_device.get(),
+        hide: ctx.hide.get(),
+        start: if ctx.start_training.get() {
             Start::Training
         } else {
             Start::Paused
         },
-        presenter: ctx.presenter.get_untracked(),
+        presenter: ctx.presenter.get(),
     }
 }
 
@@ -128,7 +129,7 @@ async fn model_link(ctx: Ctx, parts: SnapshotParts) -> Result<(String, String), 
             size_text(model.text_len())
         ));
     }
-    let mut pairs = link::to_pairs(&current_settings(ctx));
+    let mut pairs = link::to_pairs(&untrack(|| current_settings(ctx)));
     pairs.push(("m".into(), model.to_string()));
     let url = format!("{}#{}", base_url(), link::print_fragment(&pairs));
     let what = if parts.discriminator {
@@ -148,7 +149,7 @@ async fn model_link(ctx: Ctx, parts: SnapshotParts) -> Result<(String, String), 
 /// Downloads a `.ganvas` file of the whole run; returns a note for the user.
 async fn save(ctx: Ctx, all: SnapshotParts) -> Result<String, String> {
     let snapshot = snapshot(ctx, all).await?;
-    let settings = link::print_fragment(&link::to_pairs(&current_settings(ctx)));
+    let settings = link::print_fragment(&link::to_pairs(&untrack(|| current_settings(ctx))));
     let bytes = ganvas_share::encode(&snapshot.to_payload(&settings), Precision::F32)
         .map_err(|e| e.to_string())?;
     let name = format!("ganvas-step-{}.ganvas", snapshot.step);
@@ -176,7 +177,7 @@ pub fn SharePanel() -> impl IntoView {
         set_note.set(message);
     };
     let copy_setup = move |_| {
-        let fragment = link::print_fragment(&link::to_pairs(&current_settings(ctx)));
+        let fragment = link::print_fragment(&link::to_pairs(&untrack(|| current_settings(ctx))));
         let url = format!("{}#{fragment}", base_url());
         let message = format!("Link to this setup copied ({}).", size_text(url.len()));
         publish(url, message);

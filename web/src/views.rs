@@ -15,7 +15,8 @@ const CANVAS: f64 = 480.0;
 /// Side panels' width in CSS pixels.
 const PANEL: f64 = 240.0;
 
-fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+/// The canvas's 2D context.
+pub fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
     canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
 }
 

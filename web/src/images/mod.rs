@@ -7,6 +7,8 @@ pub mod timelapse;
 pub mod upload;
 pub mod views;
 
+use std::sync::Arc;
+
 use ganvas_engine::data::SplitSet;
 use ganvas_engine::preset::IMAGE_CLASSES;
 
@@ -82,14 +84,15 @@ pub struct ImageFrame {
     pub probability: bool,
     /// The class of each grid row, for conditional GANs.
     pub row_classes: Vec<u8>,
-    /// Real images, as many as grid cells.
-    pub real: Vec<f32>,
+    /// Real images, as many as grid cells (the same for the whole session: shared, and
+    /// drawn only when it changes).
+    pub real: Arc<[f32]>,
     /// G along the straight line between two samples' noise: `INTERPOLATION_STEPS × side²`.
     pub interpolation: Vec<f32>,
     /// Sample `from` with the slider offsets, `side²`.
     pub latent: Vec<f32>,
     /// Class names, by label.
-    pub class_names: Vec<String>,
+    pub class_names: Arc<[String]>,
     /// The distance's name.
     pub fd_name: String,
     /// Whether a classifier scores these images.

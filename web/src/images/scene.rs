@@ -39,7 +39,7 @@ pub struct ImageScene {
     input: Tensor<2>,
     /// Real images `[PROBE, side²]`; the first `cells` are the real grid.
     real_probe: Tensor<2>,
-    real_grid: Vec<f32>,
+    real_grid: Arc<[f32]>,
     classifier: Option<Classifier>,
     /// Held-out real images `[QUALITY_SAMPLES, side²]`, scored once.
     real_test: Tensor<2>,
@@ -48,7 +48,7 @@ pub struct ImageScene {
     last_quality: Option<ImageQuality>,
     /// The step `last_quality` was measured at.
     scored_step: Option<u64>,
-    class_names: Vec<String>,
+    class_names: Arc<[String]>,
     fd_name: String,
 }
 
@@ -63,7 +63,7 @@ impl ImageScene {
         let cells = grid_cells(model.classes);
         let real_indices: Vec<usize> = (0..PROBE).map(|i| i % train.len).collect();
         let (real, _) = train.batch(&real_indices);
-        let real_grid = real[..cells * side * side].to_vec();
+        let real_grid: Arc<[f32]> = real[..cells * side * side].into();
         let real_probe = tensor(real, PROBE, device);
         let test = &bundle.split.test;
         let test_indices: Vec<usize> = (0..QUALITY_SAMPLES.min(test.len)).collect();
@@ -101,7 +101,7 @@ impl ImageScene {
             quality_input,
             last_quality: None,
             scored_step: None,
-            class_names: bundle.class_names.clone(),
+            class_names: bundle.class_names.as_slice().into(),
             fd_name: bundle.fd_name.clone(),
         };
         scene.input = scene.probe_input(None, device)?;
@@ -217,10 +217,10 @@ impl ImageScene {
             grid_scores: d_fake[..cells].to_vec(),
             probability,
             row_classes,
-            real: self.real_grid.clone(),
+            real: Arc::clone(&self.real_grid),
             interpolation: interpolation.to_vec(),
             latent: latent.to_vec(),
-            class_names: self.class_names.clone(),
+            class_names: Arc::clone(&self.class_names),
             fd_name: self.fd_name.clone(),
             scored: self.classifier.is_some(),
         };

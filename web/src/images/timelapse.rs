@@ -36,6 +36,13 @@ impl Timelapse {
         *self = Timelapse::default();
     }
 
+    /// Whether [`Timelapse::record`] would keep a frame of `step` (so callers draw one only then).
+    pub fn wants(&self, step: u64) -> bool {
+        self.frames
+            .last()
+            .is_none_or(|&(last, _)| step >= last + self.interval.max(FIRST_INTERVAL))
+    }
+
     /// Keeps `grey` (`width × height`, one byte per pixel) as the frame of `step` if enough
     /// steps passed since the last one. A different size starts over.
     pub fn record(&mut self, step: u64, grey: &[u8], width: usize, height: usize) {
@@ -47,12 +54,10 @@ impl Timelapse {
         if grey.len() != width * height {
             return;
         }
-        self.interval = self.interval.max(FIRST_INTERVAL);
-        if let Some(&(last, _)) = self.frames.last()
-            && step < last + self.interval
-        {
+        if !self.wants(step) {
             return;
         }
+        self.interval = self.interval.max(FIRST_INTERVAL);
         if self.frames.len() == MAX_FRAMES {
             let kept: Vec<_> = std::mem::take(&mut self.frames)
                 .into_iter()

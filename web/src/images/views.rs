@@ -2,6 +2,8 @@
 //! the class picker, exports, the latent space (interpolation and sliders) and the
 //! classifier's live scores.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -17,10 +19,6 @@ const GRID_GAP: usize = 4;
 /// Left margin of a conditional grid for the class names.
 const ROW_LABELS: f64 = 64.0;
 
-fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
-}
-
 /// Sizes `canvas` to `width × height` and draws on it.
 fn paint(
     canvas: NodeRef<leptos::html::Canvas>,
@@ -35,7 +33,7 @@ fn paint(
         element.set_width(width as u32);
         element.set_height(height as u32);
     }
-    if let Some(c) = context(&element) {
+    if let Some(c) = crate::views::context(&element) {
         draw(&c);
     }
 }
@@ -105,7 +103,7 @@ fn grid_png_url(frame: &ImageFrame) -> Option<String> {
         .ok()?;
     canvas.set_width(picture.width as u32);
     canvas.set_height(picture.height as u32);
-    draw::put_grey(&context(&canvas)?, &picture, 0.0, 0.0);
+    draw::put_grey(&crate::views::context(&canvas)?, &picture, 0.0, 0.0);
     canvas.to_data_url_with_type("image/png").ok()
 }
 
@@ -116,16 +114,23 @@ pub fn ImageStage() -> impl IntoView {
     let samples = NodeRef::<leptos::html::Canvas>::new();
     let real = NodeRef::<leptos::html::Canvas>::new();
     let images = move || ctx.frame.with(|f| f.images.clone());
-    Effect::new(move |_| {
-        if let Some(frame) = images() {
-            paint_grid(samples, &frame);
-            let picture = draw::grid(&frame.real, frame.side, frame.cols, 1, 2);
-            paint_picture(real, &picture);
+    Effect::new(move |painted: Option<Option<Arc<[f32]>>>| {
+        let frame = images()?;
+        paint_grid(samples, &frame);
+        // The real images stay the same for a session: draw them only when they change (or
+        // when their canvas first appears).
+        let painted = painted.flatten();
+        if painted.as_ref().is_some_and(|p| Arc::ptr_eq(p, &frame.real)) {
+            return painted;
         }
+        real.get()?;
+        let picture = draw::grid(&frame.real, frame.side, frame.cols, 1, 2);
+        paint_picture(real, &picture);
+        Some(Arc::clone(&frame.real))
     });
     let conditional = move || images().is_some_and(|f| !f.row_classes.is_empty());
     let class_options = Signal::derive(move || {
-        let names = images().map(|f| f.class_names.clone()).unwrap_or_default();
+        let names = images().map(|f| f.class_names.to_vec()).unwrap_or_default();
         let mut options = vec![("all".to_string(), "one row per class".to_string())];
         options.extend(
             names
