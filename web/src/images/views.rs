@@ -120,7 +120,10 @@ pub fn ImageStage() -> impl IntoView {
         // The real images stay the same for a session: draw them only when they change (or
         // when their canvas first appears).
         let painted = painted.flatten();
-        if painted.as_ref().is_some_and(|p| Arc::ptr_eq(p, &frame.real)) {
+        if painted
+            .as_ref()
+            .is_some_and(|p| Arc::ptr_eq(p, &frame.real))
+        {
             return painted;
         }
         real.get()?;
