@@ -153,6 +153,16 @@ pub struct DiscriminatorOutput {
 }
 
 impl DiscriminatorOutput {
+    /// `count` rows from `start`.
+    fn rows(&self, start: usize, count: usize) -> Self {
+        let narrow = |t: &Tensor<2>| t.clone().narrow(0, start, count);
+        Self {
+            logit: narrow(&self.logit),
+            classes: self.classes.as_ref().map(narrow),
+            features: self.features.as_ref().map(narrow),
+        }
+    }
+
     fn split(output: Tensor<2>, features: Option<Tensor<2>>) -> Self {
         let [_, width] = output.dims();
         let classes = (width > 1).then(|| output.clone().narrow(1, 1, width - 1));
@@ -174,6 +184,21 @@ impl Discriminator {
             }
             Discriminator::Conv(conv) => DiscriminatorOutput::split(conv.forward(x, train), None),
         }
+    }
+
+    /// D's outputs on `a` and on `b` from one forward pass on their concatenation: half the
+    /// kernel launches and larger matrix products. D has no batch norm, so each row's output
+    /// depends on that row alone and this equals two passes (dropout masks are drawn for the
+    /// whole concatenated batch at once).
+    pub fn forward_pair(
+        &self,
+        a: Tensor<2>,
+        b: Tensor<2>,
+        train: bool,
+    ) -> (DiscriminatorOutput, DiscriminatorOutput) {
+        let (rows_a, rows_b) = (a.dims()[0], b.dims()[0]);
+        let out = self.forward(Tensor::cat(vec![a, b], 0), train);
+        (out.rows(0, rows_a), out.rows(rows_a, rows_b))
     }
 
     /// D's outputs and the gradient of the real/fake logit with respect to the input,

@@ -1,8 +1,10 @@
 //! One training step: k discriminator updates, then the generator's updates.
 //!
-//! Every update runs a fresh forward pass (Burn keeps no graph between backward passes),
-//! fakes are detached for D's update, and nothing is read back to the host: the statistics
-//! stay on the device as a [`StepStats`] tensor.
+//! Every update runs a fresh forward pass (Burn keeps no graph between backward passes) and
+//! tracks only the network it updates: D's update runs G untracked and scores real and fake
+//! in one forward pass; G's update runs D untracked, so backward skips D's weight gradients.
+//! Nothing is read back to the host: the statistics stay on the device as a [`StepStats`]
+//! tensor.
 
 use burn::module::{Module, ModuleMapper, Param};
 use burn::optim::GradientsParams;
@@ -173,7 +175,9 @@ impl Gan {
         let (input, _) = self
             .generator_input(batch, None, &device)
             .expect("random classes are always in range");
-        let fake = self.generator.forward(input).detach();
+        // No graph through G: its parameters are tracked only in G's own update. (Batch norm
+        // still normalises by this batch and updates its running statistics, as in training.)
+        let fake = untracked(&self.generator).forward(input);
         let fake = self.replay.mix(
             fake,
             train.tricks.replay_capacity,
@@ -182,8 +186,7 @@ impl Gan {
         );
         let real_in = self.instance_noise(real.samples.clone());
         let fake_in = self.instance_noise(fake.clone());
-        let d_real = self.discriminator.forward(real_in, true);
-        let d_fake = self.discriminator.forward(fake_in, true);
+        let (d_real, d_fake) = self.discriminator.forward_pair(real_in, fake_in, true);
         let (real_target, fake_target) = self.targets(batch);
 
         let mut loss = loss_kind.discriminator(
@@ -245,7 +248,10 @@ impl Gan {
             .generator_input(train.batch_size, None, &device)
             .expect("random classes are always in range");
         let fake = self.generator.forward(input);
-        let out = self.discriminator.forward(self.instance_noise(fake), true);
+        // D's weights take no part in G's update: untracked, backward computes only the
+        // gradient through D to its input, not D's weight gradients (a third of D's backward).
+        let discriminator = untracked(&self.discriminator);
+        let out = discriminator.forward(self.instance_noise(fake), true);
         let mut loss = train.loss.generator(out.logit);
         if let (Some(classes), Some(labels)) = (out.classes, labels) {
             // G is penalised when D does not recognise the class it was asked for.
@@ -298,6 +304,19 @@ fn accuracy(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
     let is_max = logits.clone().greater_equal(max);
     let hits = logits.zeros_like().mask_fill(is_max, 1.0) * one_hot;
     hits.sum_dim(1).clamp_max(1.0).mean()
+}
+
+/// A copy of `module` whose parameters are not tracked by autodiff; `module` stays tracked.
+/// (Burn's `no_grad` on a clone is not enough: a parameter not yet initialised shares its lazy
+/// state with the original, so the original would be initialised untracked too.)
+fn untracked<M: Module>(module: &M) -> M {
+    struct Untrack;
+    impl ModuleMapper for Untrack {
+        fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+            param.map(|tensor| tensor.set_require_grad(false))
+        }
+    }
+    module.clone().map(&mut Untrack)
 }
 
 /// Clamps every parameter to ±c (WGAN's weight clipping).

@@ -3,6 +3,8 @@
 
 mod common;
 mod gradient_penalty;
+mod lean_step;
+mod parity;
 mod presets;
 mod share;
 mod shipped;
