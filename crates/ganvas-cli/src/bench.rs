@@ -79,7 +79,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             match time_preset(preset, backend, &device, &mnist, args.seconds) {
                 Ok(row) => report(args.json, &row)?,
                 Err(error) => {
-                    report_error(args.json, preset.name(), backend, &format!("{error:#}"))
+                    report_error(args.json, preset.name(), backend, &format!("{error:#}"));
                 }
             }
         }
@@ -155,7 +155,7 @@ fn time_preset(
         steps_per_sec,
         samples_per_sec: steps_per_sec * train.batch_size as f64,
         pairs_per_sec: (train.d_steps == train.g_steps)
-            .then(|| steps_per_sec * train.g_steps as f64),
+            .then_some(steps_per_sec * train.g_steps as f64),
         first_step_ms,
     })
 }
