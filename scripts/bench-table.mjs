@@ -113,7 +113,7 @@ const line = (cells) => cells.map((c, i) => {
 }).join('  ').trimEnd();
 
 console.log(`GANvas benchmark · ${meta.date ?? '?'} · commit ${meta.commit ?? '?'} · ${meta.cpu ?? '?'}, ${meta.cores ?? '?'} cores`);
-console.log(`native and PyTorch: ${meta.seconds ?? '?'} s timed per preset after warm-up; browser: at most ${meta.browser_steps ?? '?'} steps or ${meta.browser_seconds ?? '?'} s per model`);
+console.log(`native (${meta.profile ?? 'release'} profile) and PyTorch: ${meta.seconds ?? '?'} s timed per preset after warm-up; browser: at most ${meta.browser_steps ?? '?'} steps or ${meta.browser_seconds ?? '?'} s per model`);
 console.log('');
 console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));

@@ -15,7 +15,9 @@
 # 50), GANVAS_BENCH_BROWSER_SECONDS (most timed seconds per model in the browser; default 5,
 # --quick 2), GANVAS_BENCH_TIMEOUT_S (per native preset and device; default 300, --quick 120),
 # GANVAS_BENCH_BROWSER_TIMEOUT_S (per browser device, all models; default 1200, --quick 600).
-# Raw results and the table land in target/bench/ (GANVAS_BENCH_OUT).
+# GANVAS_BENCH_PROFILE=dev times a dev-profile CLI (dependencies optimised, ours at opt-level
+# 1) when no release build is at hand; the table says which. Raw results and the table land
+# in target/bench/ (GANVAS_BENCH_OUT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,9 +69,10 @@ step() { printf '\n\033[1;32m==>\033[0m %s\n' "$*" >&2; }
 reason() { tail -n 1 "$1" 2>/dev/null | tr -d '"\\' | tr -cd '[:print:]' | cut -c 1-160; }
 error_line() { printf '{"preset":"%s","backend":"%s","error":"%s"}\n' "$1" "$2" "$3"; }
 
-step "building the CLI (release)"
-cargo build --release -p ganvas-cli
-ganvas="$CARGO_TARGET_DIR/release/ganvas"
+profile="${GANVAS_BENCH_PROFILE:-release}"
+step "building the CLI ($profile profile)"
+cargo build --profile "$profile" -p ganvas-cli
+ganvas="$CARGO_TARGET_DIR/$([ "$profile" = dev ] && echo debug || echo "$profile")/ganvas"
 if [ -z "$presets" ]; then
   presets="$("$ganvas" bench --list | paste -sd, -)"
 fi
@@ -143,7 +146,7 @@ fi
     "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +)" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //' | tr -d '"\\')" \
     "$(nproc)" "$seconds"
-  printf '"browser_steps":%d,"browser_seconds":%s,"presets":"%s"}\n' \
-    "$browser_steps" "$browser_seconds" "$presets"
+  printf '"browser_steps":%d,"browser_seconds":%s,"profile":"%s","presets":"%s"}\n' \
+    "$browser_steps" "$browser_seconds" "$profile" "$presets"
 } >"$out/meta.json"
 node scripts/bench-table.mjs "$out" | tee "$out/table.txt"
