@@ -65,8 +65,14 @@ out="${GANVAS_BENCH_OUT:-target/bench}"
 rm -rf "$out"
 mkdir -p "$out"
 step() { printf '\n\033[1;32m==>\033[0m %s\n' "$*" >&2; }
-# A JSON string of the last line of a log (the reason a run failed), quotes and escapes removed.
-reason() { tail -n 1 "$1" 2>/dev/null | tr -d '"\\' | tr -cd '[:print:]' | cut -c 1-160; }
+# Why a run failed, from its log, as a JSON string (quotes and escapes removed): a Rust
+# panic's message, an `Error:` line, or else the last line that is not a note.
+reason() {
+  { grep -A1 -m1 'panicked at' "$1" | tail -n 1 | grep . ||
+    grep -m1 '^Error' "$1" ||
+    grep -v '^note:' "$1" | grep . | tail -n 1; } 2>/dev/null |
+    tr -d '"\\' | tr -cd '[:print:]' | cut -c 1-160
+}
 error_line() { printf '{"preset":"%s","backend":"%s","error":"%s"}\n' "$1" "$2" "$3"; }
 
 profile="${GANVAS_BENCH_PROFILE:-release}"
