@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what GANvas needs on a fresh Debian machine. Idempotent: every step checks first.
-# Usage: scripts/setup.sh [native|vulkan|web|browser]...
+# Usage: scripts/setup.sh [native|vulkan|web|browser|bench]...
 #   native   Rust toolchain pieces for the engine and CLI
 #   vulkan   Mesa's software Vulkan driver (lavapipe), so the wgpu backend runs without a GPU
 #   web      Trunk, wasm-bindgen-cli (pinned to the wasm-bindgen crate's version) and a current
 #            wasm-opt (npm's binaryen; Debian's is too old), linked into ~/.cache/ganvas/bin
 #   browser  Debian's Chromium and ChromeDriver, Node.js and the end-to-end tests' npm packages
+#   bench    brotli, to report the compressed wasm size (scripts/bench.sh; its PyTorch peer
+#            installs itself, scripts/peer/setup.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,6 +82,10 @@ setup_browser() {
     log "npm ci (tests/e2e)"
     (cd tests/e2e && npm ci --no-audit --no-fund)
   fi
+}
+
+setup_bench() {
+  apt_install brotli
 }
 
 for what in "${@:-native}"; do

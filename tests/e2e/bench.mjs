@@ -1,32 +1,55 @@
-// Benchmarks training in headless Chromium: `node tests/e2e/bench.mjs [models] [backend] [steps]`
-// (defaults: toy-quadratic,mlp both 200). Serves the built site (dist/), opens the page in
-// bench mode and prints steps/s per model and device as the page measured them.
+// Benchmarks training in headless Chromium:
+//   node tests/e2e/bench.mjs [models] [backend] [steps] [seconds]
+// (defaults: toy-quadratic,mlp both 200, no time limit per model). Serves the built site
+// (dist/), opens the page in bench mode and prints steps/s per model and device as the page
+// measured them. Each model stops after `steps` timed steps or `seconds`, whichever comes first.
+// BENCH_TIMEOUT_S (default 600) bounds the whole run: past it, the models that finished are
+// still printed, with an error naming what was running. BENCH_JSON=FILE also writes the results
+// there as one JSON object ({ query, results, wasm, error? }), for scripts/bench.sh.
+import { writeFile } from 'node:fs/promises';
 import { serve, launch } from './harness.mjs';
 
-const [models = 'toy-quadratic,mlp', backend = 'both', steps = '200'] = process.argv.slice(2);
+const [models = 'toy-quadratic,mlp', backend = 'both', steps = '200', seconds = ''] = process.argv.slice(2);
+const timeoutMs = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
 const server = await serve();
 const browser = await launch();
+let report = { query: '', results: [], wasm: [] };
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e}`));
-  const query = `?bench=${models}&backend=${backend}&steps=${steps}`;
+  const query = `?bench=${models}&backend=${backend}&steps=${steps}${seconds ? `&seconds=${seconds}` : ''}`;
+  report.query = query;
   await page.goto(`${server.url}${query}`);
-  await page.waitForFunction(
-    () => document.querySelector('[role=status]')?.textContent === 'done',
-    null, { timeout: 600_000 },
-  );
-  const results = JSON.parse(await page.locator('#bench-result').innerText());
-  const wasm = await page.evaluate(() => performance.getEntriesByType('resource')
+  try {
+    await page.waitForFunction(
+      () => document.querySelector('[role=status]')?.textContent === 'done',
+      null, { timeout: timeoutMs },
+    );
+  } catch (e) {
+    const status = await page.getByRole('status').innerText().catch(() => '?');
+    report.error = `timed out after ${timeoutMs / 1000} s (${status})`;
+  }
+  // The page publishes each model's result as it finishes, so a timeout keeps those.
+  const text = await page.locator('#bench-result').innerText().catch(() => '');
+  report.results = text.trim() ? JSON.parse(text) : [];
+  report.wasm = await page.evaluate(() => performance.getEntriesByType('resource')
     .filter((r) => r.name.endsWith('.wasm'))
     .map((r) => ({ transferred: r.transferSize, decoded: r.decodedBodySize })));
-  console.log(JSON.stringify({ query, results, wasm }, null, 2));
-  console.log('\nmodel            device  steps/s  updates/s  frame (all views) ms');
-  for (const r of results) {
-    if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
-    if (r.error) { console.log(`${r.model ?? ''} ${r.device}: ${r.error}`); continue; }
-    console.log(`${r.model.padEnd(16)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(1).padStart(7)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
-  }
+} catch (e) {
+  report.error = String(e);
 } finally {
   await browser.close();
   await server.close();
+}
+if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(report));
+console.log(JSON.stringify(report, null, 2));
+console.log('\nmodel                    device  steps/s  samples/s  updates/s  first step ms  frame (all views) ms');
+for (const r of report.results) {
+  if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
+  if (r.error) { console.log(`${r.model ?? ''} ${r.device ?? ''}: ${r.error}`); continue; }
+  console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)}  ${r.samples_per_sec.toFixed(0).padStart(9)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.first_step_ms.toFixed(0).padStart(13)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
+}
+if (report.error) {
+  console.log(`error: ${report.error}`);
+  process.exitCode = 1;
 }

@@ -166,6 +166,8 @@ test('bench mode writes JSON results into the page', async () => {
     assert.equal(result.device, 'CPU');
     assert.equal(result.steps, 5);
     assert.ok(result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
+    assert.equal(result.batch, 256);
+    assert.ok(result.first_step_ms > 0 && result.samples_per_sec > 0, JSON.stringify(result));
     console.log(`# bench (CPU, 5 steps): ${JSON.stringify(result)}`);
   } finally {
     await browser.close();

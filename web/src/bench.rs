@@ -1,5 +1,6 @@
-//! Bench mode (`?bench=toy-quadratic,mlp&backend=gpu|cpu|both&steps=500`): times training in
-//! this browser and writes JSON results into the page for scripts to read.
+//! Bench mode (`?bench=toy-quadratic,mlp&backend=gpu|cpu|both&steps=500&seconds=5`): times
+//! training in this browser and writes JSON results into the page for scripts to read, one
+//! model at a time (a script that gives up early still finds the models that finished).
 
 use leptos::prelude::*;
 
@@ -11,20 +12,26 @@ use crate::run_loop::now_ms;
 use crate::setup::{ModelChoice, Setup};
 use crate::trainer::{Trainer, Wanted};
 
-/// Steps between reads during the timed run (reads make the GPU finish its queue).
+/// Most steps between reads during the timed run (reads make the GPU finish its queue).
 const CHUNK: usize = 25;
+/// About how long one chunk of steps should take, so slow models stop near their time budget.
+const CHUNK_MS: f64 = 250.0;
 
 /// What the URL asks to benchmark.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenchRequest {
     /// Models by menu value.
     pub models: Vec<ModelChoice>,
+    /// Names in the request that are no model of the menu (reported, not timed).
+    pub unknown: Vec<String>,
     /// Time on WebGPU.
     pub gpu: bool,
     /// Time on the CPU.
     pub cpu: bool,
-    /// Timed steps per model and device.
+    /// Timed steps per model and device (at most).
     pub steps: usize,
+    /// Timed seconds per model and device (at most, finishing the chunk under way), if set.
+    pub seconds: Option<f64>,
 }
 
 impl BenchRequest {
@@ -34,11 +41,17 @@ impl BenchRequest {
         let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
         let models = params.get("bench")?;
         let backend = params.get("backend").unwrap_or_else(|| "both".into());
+        let (known, unknown): (Vec<_>, Vec<_>) = models
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .partition(|m| ModelChoice::from_value(m).is_some());
         Some(BenchRequest {
-            models: models
-                .split(',')
-                .filter_map(|m| ModelChoice::from_value(m.trim()))
+            models: known
+                .into_iter()
+                .filter_map(ModelChoice::from_value)
                 .collect(),
+            unknown: unknown.into_iter().map(String::from).collect(),
             gpu: backend != "cpu",
             cpu: backend != "gpu",
             steps: params
@@ -46,6 +59,10 @@ impl BenchRequest {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(200)
                 .clamp(1, 100_000),
+            seconds: params
+                .get("seconds")
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|s| *s > 0.0),
         })
     }
 }
@@ -55,9 +72,13 @@ impl BenchRequest {
 struct BenchResult {
     model: &'static str,
     device: &'static str,
+    batch: usize,
     steps: usize,
     updates_per_step: usize,
     seconds: f64,
+    /// From the start of the model's run (building the trainer) to its first step's statistics:
+    /// what a click costs before anything moves (WebGPU shader compiles and autotune included).
+    first_step_ms: f64,
     frame_ms: f64,
 }
 
@@ -65,13 +86,16 @@ impl BenchResult {
     fn json(&self) -> String {
         let steps_per_sec = self.steps as f64 / self.seconds.max(1e-9);
         format!(
-            "{{\"model\":\"{}\",\"device\":\"{}\",\"steps\":{},\"seconds\":{:.3},\"steps_per_sec\":{:.2},\"updates_per_sec\":{:.1},\"frame_ms\":{:.2}}}",
+            "{{\"model\":\"{}\",\"device\":\"{}\",\"batch\":{},\"steps\":{},\"seconds\":{:.3},\"steps_per_sec\":{:.2},\"samples_per_sec\":{:.1},\"updates_per_sec\":{:.1},\"first_step_ms\":{:.1},\"frame_ms\":{:.2}}}",
             self.model,
             self.device,
+            self.batch,
             self.steps,
             self.seconds,
             steps_per_sec,
+            steps_per_sec * self.batch as f64,
             steps_per_sec * self.updates_per_step as f64,
+            self.first_step_ms,
             self.frame_ms
         )
     }
@@ -81,20 +105,29 @@ async fn time_one(
     model: ModelChoice,
     device: &burn::tensor::Device,
     label: &'static str,
-    steps: usize,
+    request: &BenchRequest,
     images: Option<&ImageBundle>,
 ) -> Result<BenchResult, String> {
     let setup = Setup::default().with_model(model);
+    let run_start = now_ms();
     let mut trainer = Trainer::new(&setup, device, None, images).map_err(|e| e.to_string())?;
-    trainer.train_steps(3);
+    trainer.train_steps(1);
     trainer.read_stats().await.map_err(|e| e.to_string())?;
+    let first_step_ms = now_ms() - run_start;
+    let warm_up_start = now_ms();
+    trainer.train_steps(2);
+    trainer.read_stats().await.map_err(|e| e.to_string())?;
+    let step_ms = (now_ms() - warm_up_start) / 2.0;
+    // Chunks of about CHUNK_MS: fast models read back rarely, slow ones stop near the budget.
+    let chunk = ((CHUNK_MS / step_ms.max(1e-3)) as usize).clamp(1, CHUNK);
+    let budget_ms = request.seconds.map_or(f64::INFINITY, |s| s * 1000.0);
     let start = now_ms();
-    let mut done = 0;
-    while done < steps {
-        let n = CHUNK.min(steps - done);
+    let mut steps = 0;
+    while steps < request.steps && now_ms() - start < budget_ms {
+        let n = chunk.min(request.steps - steps);
         trainer.train_steps(n);
         trainer.read_stats().await.map_err(|e| e.to_string())?;
-        done += n;
+        steps += n;
     }
     let seconds = (now_ms() - start) / 1000.0;
     let all = Wanted {
@@ -104,19 +137,29 @@ async fn time_one(
         score: false,
         image: crate::images::ImageView::default(),
     };
+    let first_frame_start = now_ms();
     trainer.frame(all).await.map_err(|e| e.to_string())?;
+    // Ten frames, or fewer where a frame is slow (the DCGAN on a CPU): about two seconds.
+    let frames = ((2000.0 / (now_ms() - first_frame_start).max(1.0)) as usize).clamp(1, 10);
     let frame_start = now_ms();
-    for _ in 0..10 {
+    for _ in 0..frames {
         trainer.frame(all).await.map_err(|e| e.to_string())?;
     }
     Ok(BenchResult {
         model: model.value(),
         device: label,
+        batch: trainer.gan.config().train.batch_size,
         steps,
         updates_per_step: trainer.gan.updates_per_step(),
         seconds,
-        frame_ms: (now_ms() - frame_start) / 10.0,
+        first_step_ms,
+        frame_ms: (now_ms() - frame_start) / frames as f64,
     })
+}
+
+/// The result lines as one JSON array.
+fn json_array(lines: &[String]) -> String {
+    format!("[\n{}\n]", lines.join(",\n"))
 }
 
 /// The bench page.
@@ -134,7 +177,16 @@ pub fn Bench(
             Requested::Cpu
         })
         .await;
-        let mut lines = Vec::new();
+        let mut lines: Vec<String> = request
+            .unknown
+            .iter()
+            .map(|name| {
+                format!(
+                    "{{\"model\":\"{}\",\"error\":\"no such model in this build\"}}",
+                    name.replace(['"', '\\'], "'")
+                )
+            })
+            .collect();
         let mut targets = Vec::new();
         if request.gpu {
             match &devices.gpu {
@@ -179,7 +231,7 @@ pub fn Bench(
                 } else {
                     None
                 };
-                match time_one(model, device, label, request.steps, data).await {
+                match time_one(model, device, label, &request, data).await {
                     Ok(result) => lines.push(result.json()),
                     Err(e) => lines.push(format!(
                         "{{\"model\":\"{}\",\"device\":\"{label}\",\"error\":\"{}\"}}",
@@ -187,9 +239,10 @@ pub fn Bench(
                         e.replace('"', "'")
                     )),
                 }
+                set_results.set(json_array(&lines));
             }
         }
-        set_results.set(format!("[\n{}\n]", lines.join(",\n")));
+        set_results.set(json_array(&lines));
         set_state.set("done".into());
     });
     view! {

@@ -24,7 +24,8 @@ struct Cli {
 enum Command {
     /// Train a preset and write samples, a picture and metrics.
     Train(TrainArgs),
-    /// Print training steps per second for every preset on every available backend.
+    /// Print training steps per second for every preset on every available backend (a table,
+    /// or JSON lines with --json).
     Bench(BenchArgs),
     /// Train the classifier behind the image quality figures on a shipped data set.
     Classifier(ClassifierArgs),
@@ -103,6 +104,14 @@ struct BenchArgs {
     /// Only this backend.
     #[arg(long, value_enum)]
     backend: Option<Backend>,
+    /// One JSON object per line instead of the table: a timed preset (preset, backend, batch,
+    /// `steps_per_sec`, `samples_per_sec`, `pairs_per_sec`, `first_step_ms`, …) or what could
+    /// not run (preset, backend, error).
+    #[arg(long)]
+    json: bool,
+    /// Print the preset names, one per line, and time nothing.
+    #[arg(long)]
+    list: bool,
 }
 
 #[derive(clap::Args)]

@@ -204,6 +204,47 @@ fn trains_a_classifier_that_loads_back() {
 }
 
 #[test]
+fn bench_prints_json_lines_for_scripts() {
+    let result = ganvas(&[
+        "bench",
+        "--backend",
+        "cpu",
+        "--presets",
+        "toy-quadratic",
+        "--seconds",
+        "0.2",
+        "--json",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let lines: Vec<_> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let row: serde_json::Value = serde_json::from_str(lines[0]).expect("a JSON object");
+    assert_eq!(row["preset"], "toy-quadratic");
+    assert_eq!(row["backend"], "cpu");
+    assert_eq!(row["batch"], 256);
+    let steps_per_sec = row["steps_per_sec"].as_f64().expect("steps/s");
+    assert!(steps_per_sec > 0.0, "{row}");
+    // The toy does 10 D and 10 G updates a step.
+    let pairs_per_sec = row["pairs_per_sec"].as_f64().expect("pairs/s");
+    assert!(
+        (pairs_per_sec - 10.0 * steps_per_sec).abs() < 1e-6 * pairs_per_sec,
+        "{row}"
+    );
+    assert!(
+        row["first_step_ms"].as_f64().expect("first step") > 0.0,
+        "{row}"
+    );
+
+    let list = ganvas(&["bench", "--list"]);
+    let names = String::from_utf8_lossy(&list.stdout);
+    assert_eq!(
+        names.lines().collect::<Vec<_>>(),
+        ganvas_engine::preset::Preset::ALL.map(|preset| preset.name())
+    );
+}
+
+#[test]
 fn bad_input_is_a_clear_message() {
     let out = scratch("errors");
     let dir = out.to_str().expect("utf-8");
