@@ -50,8 +50,8 @@ impl From<Backend> for BackendKind {
 
 #[derive(clap::Args)]
 struct TrainArgs {
-    /// Model preset (toy-quadratic, mnist-mlp, mnist-mlp-large, dcgan, dcgan-small,
-    /// conditional-mlp, conditional-dcgan-small).
+    /// Model preset (toy-quadratic, mnist-fast, fashion-fast, conditional-fast, mnist-mlp,
+    /// mnist-mlp-large, dcgan, dcgan-small, conditional-mlp, conditional-dcgan-small).
     #[arg(long, default_value = "toy-quadratic")]
     preset: String,
     /// Dataset: for toy presets a 2D one (quadratic, ring8, grid25, spiral, two-moons,
