@@ -85,7 +85,10 @@ fn the_averaged_generator_round_trips_and_only_it_needs_version_2() {
         assert_eq!(bytes[4], 2, "version");
         let back = decode(&bytes).expect("decodes");
         assert_eq!(back.optimizers, m.optimizers);
-        let averaged = back.averaged_generator.as_ref().expect("averaged generator");
+        let averaged = back
+            .averaged_generator
+            .as_ref()
+            .expect("averaged generator");
         assert_eq!(averaged.len(), 6);
         if precision == Precision::F32 {
             assert_eq!(back, m);
