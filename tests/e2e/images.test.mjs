@@ -33,13 +33,14 @@ async function download(page, buttonName) {
   return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
 }
 
-test('MNIST with mnist-mlp on the CPU: samples form, scores move, PNG and GIF export', async () => {
+test('MNIST with mnist-fast (the default) on the CPU: samples form, scores move, PNG and GIF export', async () => {
   const browser = await launch();
   try {
     const { page, errors } = await open(browser, server.url, '?backend=cpu');
     const ms = await chooseData(page, 'mnist');
     console.log(`# MNIST loaded and first grid drawn in ${ms} ms`);
-    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'mnist-mlp');
+    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'mnist-fast');
+    assert.ok(await page.getByLabel('Show the averaged generator').isChecked(), 'the average is shown');
     assert.match(await page.getByLabel('Image quality figures').innerText(), /FD \(MNIST classifier\) [\d.]+/);
     await page.getByLabel('Real training images').waitFor();
     const before = await pixels(samples(page));
@@ -84,7 +85,7 @@ test('MNIST with mnist-mlp on the CPU: samples form, scores move, PNG and GIF ex
   }
 });
 
-test('mnist-mlp trains on WebGPU too', async () => {
+test('mnist-fast (with its averaged generator) trains on WebGPU too', async () => {
   const browser = await launch();
   try {
     const { page, errors } = await open(browser, server.url, '?backend=gpu');
@@ -193,7 +194,7 @@ test('an MNIST model shared by link opens with its data in a fresh page', async 
     await page.getByRole('button', { name: 'Copy link with model' }).click();
     await page.waitForFunction(() => document.querySelector('#share-link').value.includes('&m='), null, { timeout: 60_000 });
     const url = await page.getByLabel('Share link').inputValue();
-    console.log(`# mnist-mlp link: ${url.length} characters`);
+    console.log(`# mnist-fast link: ${url.length} characters`);
     assert.match(url, /data=mnist/);
 
     const fresh = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -205,7 +206,7 @@ test('an MNIST model shared by link opens with its data in a fresh page', async 
       steps, { timeout: 120_000 },
     );
     await samples(fresh).waitFor();
-    assert.equal(await fresh.getByLabel('Model', { exact: true }).inputValue(), 'mnist-mlp');
+    assert.equal(await fresh.getByLabel('Model', { exact: true }).inputValue(), 'mnist-fast');
     assert.equal(await fresh.getByRole('alert').count(), 0);
     await fresh.getByRole('button', { name: 'Step', exact: true }).click();
     await fresh.waitForFunction(
@@ -227,7 +228,7 @@ test('a classroom link opens MNIST with chosen image views hidden and a large gr
     );
     await samples(page).waitFor({ timeout: 60_000 });
     await page.getByLabel('Image quality figures').filter({ hasText: /FD \(/ }).waitFor({ timeout: 60_000 });
-    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'mnist-mlp');
+    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'mnist-fast');
     assert.equal(await page.getByRole('region', { name: 'Latent space' }).isVisible(), false);
     assert.equal(await page.getByRole('region', { name: 'Share' }).isVisible(), false);
     assert.equal(await page.getByLabel('Upload images (MNIST IDX files, or PNG/JPEG pictures)').isVisible(), false);

@@ -73,7 +73,7 @@ fn DataControls() -> impl IntoView {
         } else if let Some(set) = ShippedSet::from_name(&value) {
             ctx.running.set(false);
             change(ctx, true, |s| {
-                *s = image_model(s);
+                *s = shipped_model(s, set);
                 s.images = ImageSource::Shipped(set);
             });
         } else if value == ImageSource::Uploaded.value() {
@@ -199,6 +199,18 @@ fn image_model(setup: &Setup) -> Setup {
     }
 }
 
+/// The setup for a shipped set: its recommended model, unless a tutorial's or the
+/// pick-a-class model is chosen (a teacher's choice is kept).
+fn shipped_model(setup: &Setup, set: ShippedSet) -> Setup {
+    use ganvas_engine::preset::Preset;
+    match setup.model {
+        ModelChoice::Image(Preset::MnistFast | Preset::FashionFast)
+        | ModelChoice::ToyQuadratic
+        | ModelChoice::Mlp => setup.with_model(ModelChoice::recommended(set)),
+        ModelChoice::Image(_) => setup.clone(),
+    }
+}
+
 /// Reads uploaded images and trains on them; a bad upload changes nothing and says why.
 async fn upload_images(ctx: Ctx, files: Vec<web_sys::File>) {
     ctx.loading.set(Some(("Reading your images".into(), 0.0)));
@@ -294,6 +306,12 @@ fn ModelControls() -> impl IntoView {
 fn model_note(model: ModelChoice) -> &'static str {
     use ganvas_engine::preset::Preset;
     match model {
+        ModelChoice::Image(Preset::MnistFast | Preset::FashionFast) => {
+            "Recommended: MLPs (fast on a CPU), Adam β1 0.5, real label 0.9, and samples from an average of G's recent weights: clear images within a minute."
+        }
+        ModelChoice::Image(Preset::ConditionalFast) => {
+            "Recommended pick-a-class GAN: the fast MLP setup told which class to draw (AC-GAN), one grid row per class."
+        }
         ModelChoice::Image(Preset::MnistMlp) => {
             "PyTorch's MLP GAN: G 64→256→256→784, D 784→256→256→1, Adam 2e-4, batch 100."
         }

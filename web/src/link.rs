@@ -298,12 +298,16 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
             ModelChoice::from_value(value).ok_or_else(|| format!("there is no model “{value}”"))?;
         out.setup = out.setup.with_model(model);
     }
-    // Image data needs an image model: a link that names only the data gets the first one.
+    // Image data needs an image model: a link that names only the data gets its recommended one.
     if let Some((_, value)) = pairs.iter().find(|(k, _)| k == "data")
         && let Some(source) = image_source(value)
     {
         if !out.setup.is_images() {
-            out.setup = out.setup.with_model(ModelChoice::FIRST_IMAGE);
+            let model = match &source {
+                ImageSource::Shipped(set) => ModelChoice::recommended(*set),
+                ImageSource::Uploaded => ModelChoice::FIRST_IMAGE,
+            };
+            out.setup = out.setup.with_model(model);
         }
         out.setup.images = source;
     }

@@ -18,8 +18,18 @@ pub enum ModelChoice {
     Image(Preset),
 }
 
-/// The image presets, in menu order, with what the menu says of each.
-const IMAGE_MENU: [(Preset, &str); 6] = [
+/// The image presets, in menu order, with what the menu says of each: the recommended ones
+/// first, then the tutorials'.
+const IMAGE_MENU: [(Preset, &str); 9] = [
+    (Preset::MnistFast, "mnist-fast (recommended for MNIST)"),
+    (
+        Preset::FashionFast,
+        "fashion-fast (recommended for Fashion)",
+    ),
+    (
+        Preset::ConditionalFast,
+        "conditional-fast (recommended: pick a class)",
+    ),
     (Preset::MnistMlp, "mnist-mlp (PyTorch MLP GAN)"),
     (
         Preset::MnistMlpLarge,
@@ -36,7 +46,15 @@ const IMAGE_MENU: [(Preset, &str); 6] = [
 
 impl ModelChoice {
     /// The image model a newcomer starts with.
-    pub const FIRST_IMAGE: ModelChoice = ModelChoice::Image(Preset::MnistMlp);
+    pub const FIRST_IMAGE: ModelChoice = ModelChoice::Image(Preset::MnistFast);
+
+    /// The recommended model for a shipped set.
+    pub fn recommended(set: ShippedSet) -> ModelChoice {
+        match set {
+            ShippedSet::Mnist => ModelChoice::Image(Preset::MnistFast),
+            ShippedSet::Fashion => ModelChoice::Image(Preset::FashionFast),
+        }
+    }
 
     /// Menu entries `(value, label)` for 2D data or for images.
     pub fn menu(images: bool) -> Vec<(String, String)> {

@@ -188,6 +188,7 @@ pub fn SharePanel() -> impl IntoView {
             let parts = SnapshotParts {
                 discriminator: with_d.get_untracked(),
                 optimizers: false,
+                averaged_generator: false,
             };
             let result = model_link(ctx, parts).await;
             set_busy.set(false);
@@ -203,6 +204,7 @@ pub fn SharePanel() -> impl IntoView {
             let all = SnapshotParts {
                 discriminator: true,
                 optimizers: true,
+                averaged_generator: true,
             };
             let result = save(ctx, all).await;
             set_busy.set(false);

@@ -5,8 +5,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use burn::tensor::Device;
 use ganvas_engine::data::{ImageSet, ShippedSet, Toy2d, parse_points};
-use ganvas_engine::preset::{IMAGE_CLASSES, Preset};
-use ganvas_engine::training::DataSource;
+use ganvas_engine::model::DataShape;
+use ganvas_engine::preset::IMAGE_CLASSES;
+use ganvas_engine::training::{DataSource, GanConfig};
 
 use crate::shipped;
 
@@ -62,17 +63,19 @@ pub fn images(
     })
 }
 
-/// The data source for a preset.
+/// The data source for a configuration.
 pub fn source(
-    preset: Preset,
+    config: &GanConfig,
     set: Option<&ImageSet>,
     toy: Option<Toy2d>,
     device: &Device,
 ) -> anyhow::Result<DataSource> {
-    if preset.is_image() {
+    if matches!(config.model.data, DataShape::Image(_)) {
         let set = set.context("image data missing")?;
-        let classes = preset.config(0).model.classes;
-        debug_assert!(classes == 0 || classes == IMAGE_CLASSES);
+        let classes = config.model.classes;
+        if classes != 0 && classes != IMAGE_CLASSES {
+            bail!("a conditional image GAN has {IMAGE_CLASSES} classes, not {classes}");
+        }
         Ok(DataSource::images(set, classes, device)?)
     } else {
         Ok(DataSource::points(toy.context("2D data missing")?))

@@ -51,8 +51,8 @@ impl From<Backend> for BackendKind {
 
 #[derive(clap::Args)]
 struct TrainArgs {
-    /// Model preset (toy-quadratic, mnist-mlp, mnist-mlp-large, dcgan, dcgan-small,
-    /// conditional-mlp, conditional-dcgan-small).
+    /// Model preset (toy-quadratic, mnist-fast, fashion-fast, conditional-fast, mnist-mlp,
+    /// mnist-mlp-large, dcgan, dcgan-small, conditional-mlp, conditional-dcgan-small).
     #[arg(long, default_value = "toy-quadratic")]
     preset: String,
     /// Dataset: for toy presets a 2D one (quadratic, ring8, grid25, spiral, two-moons,
@@ -81,6 +81,14 @@ struct TrainArgs {
     /// Batch size; the preset's by default.
     #[arg(long)]
     batch: Option<usize>,
+    /// Images an image preset writes to `samples.idx` and the grid in `samples.png` (a
+    /// Fréchet distance needs thousands).
+    #[arg(long, default_value_t = 64)]
+    samples: usize,
+    /// A GAN configuration as JSON (Burn's format, e.g. `config` from `metrics.json`) to train
+    /// instead of the preset's; `--preset` then only says which kind of data it learns.
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// Steps between image quality readings (FD, confidence, class shares); 0 reports only
     /// the start and the end.
     #[arg(long, default_value_t = 500)]

@@ -56,6 +56,7 @@ impl Snapshot {
             settings: settings.to_string(),
             step: self.step,
             generator: to_share(&self.generator),
+            averaged_generator: self.averaged_generator.as_deref().map(to_share),
             discriminator: self.discriminator.as_deref().map(to_share),
             optimizers: self
                 .optimizers
@@ -82,6 +83,7 @@ impl Snapshot {
             config_json: payload.config_json,
             step: payload.step,
             generator: from_share(payload.generator),
+            averaged_generator: payload.averaged_generator.map(from_share),
             discriminator: payload.discriminator.map(from_share),
             optimizers,
         })

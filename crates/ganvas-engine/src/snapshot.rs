@@ -37,6 +37,19 @@ pub struct SnapshotParts {
     pub discriminator: bool,
     /// Also both optimisers' state (needs `discriminator`).
     pub optimizers: bool,
+    /// Also the averaged generator as a part of its own, with `generator` holding the one
+    /// being trained (a file that resumes the whole run). Without it, `generator` holds the
+    /// generator the GAN shows ([`Gan::shows_averaged`]): what a link carries.
+    pub averaged_generator: bool,
+}
+
+impl SnapshotParts {
+    /// Everything: both networks, the averaged generator and both optimisers' state.
+    pub const ALL: SnapshotParts = SnapshotParts {
+        discriminator: true,
+        optimizers: true,
+        averaged_generator: true,
+    };
 }
 
 /// A GAN's parameters and configuration on the host.
@@ -46,8 +59,11 @@ pub struct Snapshot {
     pub config_json: String,
     /// Training steps taken.
     pub step: u64,
-    /// G's parameters and running statistics in module order.
+    /// G's parameters and running statistics in module order (the shown generator unless
+    /// the averaged generator is saved separately, see [`SnapshotParts::averaged_generator`]).
     pub generator: Vec<TensorValues>,
+    /// The averaged generator's, when saved separately.
+    pub averaged_generator: Option<Vec<TensorValues>>,
     /// D's, when saved.
     pub discriminator: Option<Vec<TensorValues>>,
     /// G's and D's optimiser state, when saved.
@@ -98,7 +114,16 @@ impl Gan {
             }
             count
         };
-        let g_count = register(module_tensors(&self.generator));
+        let separate_average = parts.averaged_generator && self.averaged.is_some();
+        let g_count = if separate_average {
+            register(module_tensors(&self.generator))
+        } else {
+            register(module_tensors(&self.generator_eval()))
+        };
+        let averaged_count = match &self.averaged {
+            Some(averaged) if separate_average => register(module_tensors(averaged)),
+            _ => 0,
+        };
         let d_count = if parts.discriminator {
             register(module_tensors(&self.discriminator))
         } else {
@@ -136,6 +161,11 @@ impl Gan {
         });
         let mut take = |n: usize| values.by_ref().take(n).collect::<Result<Vec<_>>>();
         let generator = take(g_count)?;
+        let averaged_generator = if separate_average {
+            Some(take(averaged_count)?)
+        } else {
+            None
+        };
         let discriminator = if parts.discriminator {
             Some(take(d_count)?)
         } else {
@@ -160,6 +190,7 @@ impl Gan {
             config_json: self.config.to_string(),
             step: self.step,
             generator,
+            averaged_generator,
             discriminator,
             optimizers,
         })
@@ -173,6 +204,18 @@ impl Gan {
         let mut gan = Gan::new(config, data, device)?;
         let device = gan.device.clone();
         gan.generator = load_module(gan.generator, &snapshot.generator, &device, "generator")?;
+        // A saved average is loaded when the configuration keeps one; otherwise the average
+        // starts again as a copy of the loaded G.
+        gan.averaged = match &snapshot.averaged_generator {
+            Some(values) if gan.config.train.ema_decay > 0.0 => Some(load_module(
+                gan.generator.valid(),
+                values,
+                &device.clone().inner(),
+                "averaged generator",
+            )?),
+            _ => None,
+        };
+        gan.sync_averaged_generator();
         if let Some(values) = &snapshot.discriminator {
             gan.discriminator = load_module(gan.discriminator, values, &device, "discriminator")?;
         }

@@ -1,11 +1,15 @@
-//! The binary format, version 1. All integers little-endian.
+//! The binary format, versions 1 and 2. All integers little-endian.
+//!
+//! Version 2 adds one optional section, the averaged generator (flag bit 2); a model without
+//! it is still written as version 1, byte for byte as before, so older builds open it.
 //!
 //! ```text
 //! header (16 bytes, uncompressed)
 //!   0  "GNVS"            magic
-//!   4  u8 version        = 1
+//!   4  u8 version        = 1, or 2 when flag bit 2 is set
 //!   5  u8 precision      0 = f32, 1 = f16, 2–8 = that many bits per value, scale per row
-//!   6  u8 flags          bit 0: discriminator present, bit 1: optimiser state present
+//!   6  u8 flags          bit 0: discriminator present, bit 1: optimiser state present,
+//!                        bit 2: averaged generator present (version 2)
 //!   7  u8 reserved       = 0
 //!   8  u32 body length   uncompressed, at most 256 MiB
 //!  12  u32 CRC-32        of the uncompressed body
@@ -17,6 +21,7 @@
 //!   tensor list          the discriminator, if flagged (at `precision`)
 //!   2 × optimiser        G's then D's, if flagged:
 //!                        u8 length + name, u64 step, tensor list (always f32)
+//!   tensor list          the averaged generator, if flagged (at `precision`)
 //! tensor list: u32 count (≤ 4,096), then per tensor
 //!   u8 rank (1–4), rank × u32 dims, values (see `precision.rs`; rows are the last dim)
 //! ```
@@ -36,8 +41,9 @@ use crate::precision::{Precision, read_values, write_values};
 
 /// The first four bytes of every model.
 pub const MAGIC: &[u8; 4] = b"GNVS";
-/// The format version this build writes (and the newest it reads).
-pub const VERSION: u8 = 1;
+/// The newest format version this build reads and writes (it writes version 1 when a model
+/// needs nothing newer).
+pub const VERSION: u8 = 2;
 /// Largest uncompressed body accepted.
 pub const MAX_BODY_BYTES: usize = 256 << 20;
 const HEADER_BYTES: usize = 16;
@@ -45,6 +51,7 @@ const MAX_TENSORS: usize = 4096;
 const MAX_RANK: usize = 4;
 const FLAG_DISCRIMINATOR: u8 = 1;
 const FLAG_OPTIMIZERS: u8 = 2;
+const FLAG_AVERAGED: u8 = 4;
 
 /// Encodes `model`, storing network values at `precision` (optimiser state always at `f32`).
 pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
@@ -74,6 +81,10 @@ pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
             put_tensors(&mut body, &optimizer.tensors, Precision::F32, &mut index)?;
         }
     }
+    if let Some(averaged) = &model.averaged_generator {
+        flags |= FLAG_AVERAGED;
+        put_tensors(&mut body, averaged, precision, &mut index)?;
+    }
     if body.len() > MAX_BODY_BYTES {
         return Err(ShareError::Precision(format!(
             "the model needs {} MiB, more than the format's {} MiB",
@@ -83,7 +94,8 @@ pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
     }
     let mut out = Vec::with_capacity(HEADER_BYTES + body.len() / 2);
     out.extend(MAGIC);
-    out.extend([VERSION, precision.code(), flags, 0]);
+    let version = if flags & FLAG_AVERAGED == 0 { 1 } else { 2 };
+    out.extend([version, precision.code(), flags, 0]);
     put_u32(&mut out, body.len())?;
     out.extend(crc32(&body).to_le_bytes());
     let mut encoder = DeflateEncoder::new(out, Compression::best());
@@ -115,7 +127,11 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
     }
     let precision = Precision::from_code(bytes[5])?;
     let flags = bytes[6];
-    if flags & !(FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS) != 0 || bytes[7] != 0 {
+    let known = match version {
+        1 => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS,
+        _ => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED,
+    };
+    if flags & !known != 0 || bytes[7] != 0 {
         return Err(damaged("unknown flags"));
     }
     let body_len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
@@ -151,6 +167,9 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
     } else {
         Some([reader.optimizer()?, reader.optimizer()?])
     };
+    let averaged_generator = (flags & FLAG_AVERAGED != 0)
+        .then(|| reader.tensors(precision))
+        .transpose()?;
     if !reader.bytes.is_empty() {
         return Err(damaged("it has bytes after its last tensor"));
     }
@@ -159,6 +178,7 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
         settings,
         step,
         generator,
+        averaged_generator,
         discriminator,
         optimizers,
     })

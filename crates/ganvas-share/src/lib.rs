@@ -15,6 +15,7 @@
 //!     settings: String::new(),
 //!     step: 200,
 //!     generator: vec![TensorValues { shape: vec![2, 3], values: vec![0.5, -1.0, 0.25, 0.0, 1.0, -0.5] }],
+//!     averaged_generator: None,
 //!     discriminator: None,
 //!     optimizers: None,
 //! };

@@ -20,8 +20,8 @@ pub struct OptimizerValues {
     pub tensors: Vec<TensorValues>,
 }
 
-/// A GAN to share: its configuration, the generator, and optionally the discriminator and
-/// both optimisers' state (to resume training).
+/// A GAN to share: its configuration, the generator, and optionally the discriminator, both
+/// optimisers' state (to resume training) and the averaged generator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelPayload {
     /// The engine's configuration as JSON.
@@ -33,6 +33,9 @@ pub struct ModelPayload {
     pub step: u64,
     /// The generator's tensors in module order.
     pub generator: Vec<TensorValues>,
+    /// The averaged generator's (a moving average of G's weights), when saved apart from G
+    /// (format version 2).
+    pub averaged_generator: Option<Vec<TensorValues>>,
     /// The discriminator's tensors, when saved.
     pub discriminator: Option<Vec<TensorValues>>,
     /// G's and D's optimiser state, when saved.
@@ -40,10 +43,12 @@ pub struct ModelPayload {
 }
 
 impl ModelPayload {
-    /// Number of network values (G, and D when present).
+    /// Number of network values (G, and D and the averaged G when present).
     pub fn parameter_count(&self) -> usize {
         let count =
             |tensors: &[TensorValues]| tensors.iter().map(|t| t.values.len()).sum::<usize>();
-        count(&self.generator) + self.discriminator.as_deref().map_or(0, count)
+        count(&self.generator)
+            + self.discriminator.as_deref().map_or(0, count)
+            + self.averaged_generator.as_deref().map_or(0, count)
     }
 }

@@ -40,6 +40,9 @@ pub struct ImageView {
     pub to: usize,
     /// Offsets added to the first noise dimensions of sample `from` (the sliders).
     pub offsets: [f32; LATENT_SLIDERS],
+    /// Samples, scores, links and files show the averaged generator (when the model keeps
+    /// one) rather than the one being trained.
+    pub averaged: bool,
 }
 
 impl Default for ImageView {
@@ -49,6 +52,7 @@ impl Default for ImageView {
             from: 0,
             to: 1,
             offsets: [0.0; LATENT_SLIDERS],
+            averaged: true,
         }
     }
 }

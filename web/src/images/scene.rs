@@ -173,6 +173,7 @@ impl ImageScene {
     /// (once per step).
     pub async fn frame(&mut self, gan: &mut Gan, wanted: Wanted) -> Result<Frame> {
         let device = self.real_probe.device();
+        gan.set_show_averaged(wanted.image.averaged);
         if wanted.image.class != self.class {
             self.input = self.probe_input(wanted.image.class, &device)?;
             self.class = wanted.image.class;

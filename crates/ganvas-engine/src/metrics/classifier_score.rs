@@ -22,10 +22,34 @@ pub struct ClassifierScore {
     pub features: FeatureStats,
 }
 
+/// The bar for "every class is there, clearly": each class at least this share of samples…
+pub const MIN_CLASS_SHARE: f32 = 0.05;
+/// …and at least this mean confidence.
+pub const MIN_CONFIDENCE: f32 = 0.8;
+
 impl ClassifierScore {
     /// The Fréchet distance between these images' features and `reference`'s.
     pub fn frechet_distance(&self, reference: &ClassifierScore) -> Result<f64> {
         frechet_distance(&self.features, &reference.features)
+    }
+
+    /// The share of the rarest class.
+    pub fn smallest_class_share(&self) -> f32 {
+        self.class_share.iter().copied().fold(1.0, f32::min)
+    }
+
+    /// Classes holding at least [`MIN_CLASS_SHARE`] of the samples.
+    pub fn classes_present(&self) -> usize {
+        self.class_share
+            .iter()
+            .filter(|&&share| share >= MIN_CLASS_SHARE)
+            .count()
+    }
+
+    /// Whether every class holds at least [`MIN_CLASS_SHARE`] of the samples and the mean
+    /// confidence is at least [`MIN_CONFIDENCE`].
+    pub fn shows_every_class(&self) -> bool {
+        self.classes_present() == IMAGE_CLASSES && self.mean_confidence >= MIN_CONFIDENCE
     }
 }
 

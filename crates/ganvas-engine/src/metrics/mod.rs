@@ -9,7 +9,9 @@ pub mod mixture;
 pub mod quadratic;
 pub mod quality;
 
-pub use classifier_score::{ClassifierScore, score_image_set, score_images};
+pub use classifier_score::{
+    ClassifierScore, MIN_CLASS_SHARE, MIN_CONFIDENCE, score_image_set, score_images,
+};
 pub use divergence::{energy_distance, grid_kl_js};
 pub use fd::{FeatureStats, frechet_distance};
 pub use mixture::{ModeCoverage, mode_coverage};

@@ -69,4 +69,9 @@ pub struct TrainConfig {
     /// Stabilising tricks.
     #[config(default = "Tricks::new()")]
     pub tricks: Tricks,
+    /// Decay of the averaged generator, an exponential moving average of G's weights updated
+    /// after every G update (0 = off, the tutorials' setting; 0.99–0.999 is usual). See
+    /// [`super::ema`].
+    #[config(default = 0.0)]
+    pub ema_decay: f64,
 }

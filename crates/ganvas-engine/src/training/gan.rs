@@ -31,6 +31,10 @@ pub struct Gan {
     pub(crate) config: GanConfig,
     pub(crate) generator: Generator,
     pub(crate) discriminator: Discriminator,
+    /// The averaged generator (inner device), when `ema_decay` > 0 (see [`super::ema`]).
+    pub(crate) averaged: Option<Generator>,
+    /// Whether samples come from the averaged generator when there is one.
+    pub(crate) show_averaged: bool,
     pub(crate) g_optimizer: Optimizer,
     pub(crate) d_optimizer: Optimizer,
     pub(crate) data: DataSource,
@@ -50,10 +54,13 @@ impl Gan {
         let generator = config.model.init_generator(&device);
         let discriminator = config.model.init_discriminator(&device);
         let rng = Rng::new(config.seed ^ 0x6761_6e76_6173); // "ganvas"
+        let averaged = (config.train.ema_decay > 0.0).then(|| generator.valid());
         Ok(Self {
             config,
             generator,
             discriminator,
+            averaged,
+            show_averaged: true,
             g_optimizer: Optimizer::new(),
             d_optimizer: Optimizer::new(),
             data,
@@ -108,8 +115,10 @@ impl Gan {
 
     /// Changes how training proceeds from the next step on: learning rates, k, loss, tricks.
     /// Optimiser state is kept unless the optimiser kind changes.
+    /// The averaged generator starts as a copy of G when averaging is switched on.
     pub fn set_train_config(&mut self, train: TrainConfig) {
         self.config.train = train;
+        self.sync_averaged_generator();
     }
 
     /// Draws G's input for `n` samples: noise, followed by one-hot classes for a conditional
@@ -143,9 +152,14 @@ impl Gan {
         Ok((Tensor::cat(vec![noise, one_hot.clone()], 1), Some(one_hot)))
     }
 
-    /// The generator without autodiff, in inference mode (batch norm uses running statistics).
+    /// The generator that samples are shown from, without autodiff, in inference mode (batch
+    /// norm uses running statistics): the averaged generator when there is one and it is
+    /// shown ([`Gan::shows_averaged`]), else the one being trained.
     pub fn generator_eval(&self) -> Generator {
-        self.generator.valid()
+        match &self.averaged {
+            Some(averaged) if self.show_averaged => averaged.clone(),
+            _ => self.generator.valid(),
+        }
     }
 
     /// The discriminator without autodiff, in inference mode (no dropout).
@@ -153,7 +167,7 @@ impl Gan {
         self.discriminator.valid()
     }
 
-    /// Generates `n` samples (inference mode) from fresh noise; flattened `[n, dim]` in the
+    /// Generates `n` samples (inference mode, from the shown generator) from fresh noise; flattened `[n, dim]` in the
     /// units the networks see (standardised 2D, or pixels in [−1, 1]).
     pub fn generate(&mut self, n: usize, classes: Option<&[u8]>) -> Result<Tensor<2>> {
         let device = self.device.clone().inner();
@@ -161,7 +175,8 @@ impl Gan {
         Ok(self.generator_eval().forward(input))
     }
 
-    /// Generates from a given G input `[n, noise (+ classes)]` (inference mode).
+    /// Generates from a given G input `[n, noise (+ classes)]` (inference mode, from the shown
+    /// generator).
     pub fn generate_from(&self, input: Tensor<2>) -> Tensor<2> {
         self.generator_eval().forward(input)
     }

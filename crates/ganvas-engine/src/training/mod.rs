@@ -3,6 +3,7 @@
 pub mod classifier;
 pub mod config;
 pub mod data_source;
+pub mod ema;
 pub mod gan;
 mod inspect;
 pub mod replay;

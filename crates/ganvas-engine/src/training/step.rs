@@ -261,6 +261,7 @@ impl Gan {
         let grads = GradientsParams::from_grads(loss.backward(), &self.generator);
         let g = self.generator.clone();
         self.generator = self.g_optimizer.step(&train.generator_optimizer, g, grads);
+        self.update_averaged_generator();
         value
     }
 }

@@ -1,5 +1,7 @@
 //! Every preset builds with the tutorial's parameter counts and the right shapes.
 
+use std::fmt::Write as _;
+
 use ganvas_engine::data::{ImageSet, Toy2d};
 use ganvas_engine::preset::Preset;
 use ganvas_engine::training::{DataSource, Gan};
@@ -7,15 +9,16 @@ use ganvas_engine::training::{DataSource, Gan};
 use crate::common::{block_on, devices};
 
 /// Trainable parameters of (G, D), as Keras and PyTorch count them (batch-norm running
-/// statistics excluded).
+/// statistics excluded); the recommended presets' from their layer sizes.
 fn expected_counts(preset: Preset) -> (usize, usize) {
     match preset {
         Preset::ToyQuadratic => (354, 357),
-        Preset::MnistMlp => (283_920, 267_009),
+        // The recommended MLP presets use the tutorial MLP's sizes.
+        Preset::MnistMlp | Preset::MnistFast | Preset::FashionFast => (283_920, 267_009),
         Preset::MnistMlpLarge => (1_486_352, 1_460_225),
         Preset::Dcgan => (2_305_472, 212_865),
         Preset::DcganSmall => (521_985, 587_497),
-        Preset::ConditionalMlp => (286_480, 269_579),
+        Preset::ConditionalMlp | Preset::ConditionalFast => (286_480, 269_579),
         Preset::ConditionalDcganSmall => (553_345, 592_507),
     }
 }
@@ -95,4 +98,28 @@ fn unknown_preset_names_are_a_clear_error() {
     for preset in Preset::ALL {
         assert_eq!(Preset::from_name(preset.name()).ok(), Some(preset));
     }
+}
+
+/// The tutorial presets' configurations must never change: students compare them with the
+/// tutorials. The fixture holds each one's JSON; `GANVAS_WRITE_FIXTURES=1` rewrites it (only
+/// ever when a tutorial preset is added).
+#[test]
+fn tutorial_presets_are_unchanged() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/engine/fixtures/tutorial-presets.txt");
+    let tutorials = Preset::ALL.into_iter().filter(|p| p.is_tutorial());
+    let mut text = String::new();
+    for preset in tutorials.clone() {
+        writeln!(text, "{}\n{}", preset.name(), preset.config(7)).expect("a String");
+    }
+    if std::env::var_os("GANVAS_WRITE_FIXTURES").is_some() {
+        std::fs::write(&path, &text).expect("write the fixture");
+    }
+    let expected = std::fs::read_to_string(&path).expect("tutorial-presets.txt");
+    assert_eq!(text, expected, "a tutorial preset changed");
+    for preset in tutorials {
+        let train = preset.config(7).train;
+        assert!(train.ema_decay == 0.0, "{}: no averaging", preset.name());
+    }
+    assert!(!Preset::MnistFast.is_tutorial());
 }

@@ -86,6 +86,7 @@ fn every_preset_round_trips_through_a_link_and_a_file() {
         let all = SnapshotParts {
             discriminator: true,
             optimizers: true,
+            averaged_generator: true,
         };
         let full = block_on(gan.snapshot(all)).expect("snapshot");
         let bytes =

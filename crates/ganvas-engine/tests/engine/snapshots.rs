@@ -7,10 +7,7 @@ use ganvas_engine::training::Gan;
 use crate::common::{block_on, devices};
 use crate::presets::data_for;
 
-const ALL_PARTS: SnapshotParts = SnapshotParts {
-    discriminator: true,
-    optimizers: true,
-};
+const ALL_PARTS: SnapshotParts = SnapshotParts::ALL;
 
 #[test]
 fn snapshots_round_trip_bit_exactly() {

@@ -130,6 +130,7 @@ fn weight_clipping_keeps_critic_weights_bounded() {
     let snapshot = block_on(gan.snapshot(ganvas_engine::snapshot::SnapshotParts {
         discriminator: true,
         optimizers: false,
+        averaged_generator: false,
     }))
     .expect("snapshot");
     let largest = snapshot
