@@ -303,11 +303,7 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
         && let Some(source) = image_source(value)
     {
         if !out.setup.is_images() {
-            let model = match &source {
-                ImageSource::Shipped(set) => ModelChoice::recommended(*set),
-                ImageSource::Uploaded => ModelChoice::FIRST_IMAGE,
-            };
-            out.setup = out.setup.with_model(model);
+            out.setup = out.setup.with_model(ModelChoice::for_source(&source));
         }
         out.setup.images = source;
     }

@@ -56,6 +56,15 @@ impl ModelChoice {
         }
     }
 
+    /// The model for images from `source`: the recommended one for a shipped set, the first
+    /// image preset for uploads.
+    pub fn for_source(source: &ImageSource) -> ModelChoice {
+        match source {
+            ImageSource::Shipped(set) => ModelChoice::recommended(*set),
+            ImageSource::Uploaded => ModelChoice::FIRST_IMAGE,
+        }
+    }
+
     /// Menu entries `(value, label)` for 2D data or for images.
     pub fn menu(images: bool) -> Vec<(String, String)> {
         if images {

@@ -187,8 +187,7 @@ pub fn SharePanel() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let parts = SnapshotParts {
                 discriminator: with_d.get_untracked(),
-                optimizers: false,
-                averaged_generator: false,
+                ..SnapshotParts::default()
             };
             let result = model_link(ctx, parts).await;
             set_busy.set(false);
@@ -201,12 +200,7 @@ pub fn SharePanel() -> impl IntoView {
     let save_file = move |_| {
         set_busy.set(true);
         leptos::task::spawn_local(async move {
-            let all = SnapshotParts {
-                discriminator: true,
-                optimizers: true,
-                averaged_generator: true,
-            };
-            let result = save(ctx, all).await;
+            let result = save(ctx, SnapshotParts::ALL).await;
             set_busy.set(false);
             match result {
                 Ok(message) => set_note.set(message),

@@ -240,7 +240,7 @@ fn bench_prints_json_lines_for_scripts() {
     let names = String::from_utf8_lossy(&list.stdout);
     assert_eq!(
         names.lines().collect::<Vec<_>>(),
-        ganvas_engine::preset::Preset::ALL.map(|preset| preset.name())
+        ganvas_engine::preset::Preset::ALL.map(ganvas_engine::preset::Preset::name)
     );
 }
 

@@ -107,6 +107,23 @@ fn grid_png_url(frame: &ImageFrame) -> Option<String> {
     canvas.to_data_url_with_type("image/png").ok()
 }
 
+/// "Show the averaged generator", for models that keep one.
+#[component]
+fn AveragedToggle() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let has_average = move || ctx.setup.with(|s| s.train.ema_decay > 0.0);
+    let on_averaged = move |_| {
+        ctx.image_view.update(|v| v.averaged = !v.averaged);
+        ctx.redraw.set(1);
+    };
+    view! {
+        <Show when=has_average>
+            <label><input type="checkbox" prop:checked=move || ctx.image_view.get().averaged
+                on:change=on_averaged />"Show the averaged generator"</label>
+        </Show>
+    }
+}
+
 /// The sample grid, the real images, the class picker and the exports.
 #[component]
 pub fn ImageStage() -> impl IntoView {
@@ -172,11 +189,6 @@ pub fn ImageStage() -> impl IntoView {
             )),
         }
     };
-    let has_average = move || ctx.setup.with(|s| s.train.ema_decay > 0.0);
-    let on_averaged = move |_| {
-        ctx.image_view.update(|v| v.averaged = !v.averaged);
-        ctx.redraw.set(1);
-    };
     let grid_title = move || {
         if conditional() {
             "Samples from fixed noise (one row per class), with D's verdict on each"
@@ -197,10 +209,7 @@ pub fn ImageStage() -> impl IntoView {
             <canvas node_ref=samples class="samples" width="476" height="476"
                 aria-label="Generated images from a fixed set of noise vectors, with D's verdict on each"></canvas>
             <p class="note wide">{verdict_note}</p>
-            <Show when=has_average>
-                <label><input type="checkbox" prop:checked=move || ctx.image_view.get().averaged
-                    on:change=on_averaged />"Show the averaged generator"</label>
-            </Show>
+            <AveragedToggle />
             <Show when=conditional>
                 <SelectField id="class" label="Class shown" options=class_options
                     selected=Signal::derive(move || ctx.image_view.get().class.map_or_else(|| "all".to_string(), |c| c.to_string()))

@@ -56,11 +56,7 @@ fn every_preset_trains_the_same_on_flex_and_wgpu() {
     for preset in Preset::ALL {
         let config = parity_config(preset);
         let cpu = Gan::new(config, data_for(preset, flex), flex).expect("builds on Flex");
-        let parts = SnapshotParts {
-            discriminator: true,
-            optimizers: true,
-        };
-        let snapshot = block_on(cpu.snapshot(parts)).expect("snapshot");
+        let snapshot = block_on(cpu.snapshot(SnapshotParts::ALL)).expect("snapshot");
         let mut cpu = Gan::from_snapshot(&snapshot, data_for(preset, flex), flex).expect("Flex");
         let mut gpu = Gan::from_snapshot(&snapshot, data_for(preset, wgpu), wgpu).expect("wgpu");
         let (on_cpu, on_gpu) = (losses(&mut cpu), losses(&mut gpu));
