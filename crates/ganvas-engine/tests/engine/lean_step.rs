@@ -1,6 +1,6 @@
 //! The lean step computes what the plain one did: D scoring real and fake in one forward pass
-//! gives the losses and gradients of two passes, and untracking the network that is not being
-//! updated leaves the updated network's gradients unchanged.
+//! gives the losses and gradients of two passes, and the untracked copy of G that D's update
+//! uses leaves G itself trainable.
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
@@ -36,16 +36,21 @@ fn descend<M: Module>(module: M, grads: GradientsParams) -> M {
     Optimizer::new().step(&OptimizerConfig::sgd(1.0, 0.0), module, grads)
 }
 
-fn assert_close(a: &[Vec<f32>], b: &[Vec<f32>], what: &str) {
+/// Asserts that two descents from `start` moved every parameter by the same gradient, within
+/// 1 % of that gradient's norm: GPU kernels sum in their own order, and through batch norm
+/// (which subtracts batch means) that rounding reaches a few parts in a thousand, while a
+/// wrong or missing gradient term is of the gradient's own size.
+fn assert_same_descent(start: &[Vec<f32>], a: &[Vec<f32>], b: &[Vec<f32>], what: &str) {
     assert_eq!(a.len(), b.len(), "{what}: parameter count");
-    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+    let norm = |v: &mut dyn Iterator<Item = f32>| v.map(|x| x * x).sum::<f32>().sqrt();
+    for (i, ((s, x), y)) in start.iter().zip(a).zip(b).enumerate() {
         assert_eq!(x.len(), y.len(), "{what}: parameter {i} size");
-        for (u, v) in x.iter().zip(y) {
-            assert!(
-                (u - v).abs() <= 1e-4 * (1.0 + u.abs()),
-                "{what}: parameter {i} differs: {u} vs {v}"
-            );
-        }
+        let gradient = norm(&mut s.iter().zip(x).map(|(s, x)| s - x));
+        let difference = norm(&mut x.iter().zip(y).map(|(x, y)| x - y));
+        assert!(
+            difference <= 1e-2 * gradient + 1e-6,
+            "{what}: parameter {i}'s gradients differ by {difference} (gradient norm {gradient})"
+        );
     }
 }
 
@@ -99,54 +104,23 @@ fn one_forward_on_real_and_fake_gives_the_losses_and_gradients_of_two() {
             let grads_one = GradientsParams::from_grads(one.backward(), &d);
             let after_two = values(&descend(d.clone(), grads_two));
             let after_one = values(&descend(d.clone(), grads_one));
-            assert_close(&after_two, &after_one, &what);
+            assert_same_descent(&values(&d), &after_two, &after_one, &what);
         }
     }
 }
 
 #[test]
-fn an_untracked_discriminator_gives_the_generator_the_same_gradients() {
+fn fresh_gans_train_their_first_step_with_g_untracked_in_ds_update() {
+    // G and D are still lazily initialised before the first step: the untracked copy of G in
+    // D's update must not leave the real G untracked (G's own update would then panic).
     let _serial = serial();
     for (name, device) in devices() {
-        let device = device.autodiff();
         for preset in [Preset::MnistMlp, Preset::Dcgan, Preset::DcganSmall] {
-            let what = format!("{name} {}", preset.name());
-            let model = preset.config(5).model;
-            let g = model.init_generator(&device);
-            let d = model.init_discriminator(&device);
-            let noise = Tensor::<2>::random(
-                [6, model.noise_dim],
-                Distribution::Normal(0.0, 1.0),
-                &device,
-            );
-            let g_loss = |d: &Discriminator| {
-                LossKind::NonSaturating.generator(d.forward(g.forward(noise.clone()), false).logit)
-            };
-            // A fresh GAN's first updates: G and D are still lazily initialised here.
             let mut config = preset.config(5);
             config.train.batch_size = 8;
             let mut fresh = Gan::new(config, data_for(preset, &device), &device).expect("builds");
             let first = block_on(fresh.train_step().read()).expect("a fresh GAN trains");
-            assert!(first.is_finite(), "{what}: {first:?}");
-            let (g_before, _) = fresh.parameter_counts();
-            assert!(g_before > 0);
-
-            let tracked = g_loss(&d); // initialises D before the untracked copy is made
-            let untracked = g_loss(&d.clone().no_grad());
-            let grads_tracked = tracked.backward();
-            let grads_untracked = untracked.backward();
-            // D's weights get no gradient when untracked.
-            let d_grads = GradientsParams::from_grads(g_loss(&d.clone().no_grad()).backward(), &d);
-            assert!(d_grads.is_empty(), "{what}: D got gradients");
-            let after_tracked = values(&descend(
-                g.clone(),
-                GradientsParams::from_grads(grads_tracked, &g),
-            ));
-            let after_untracked = values(&descend(
-                g.clone(),
-                GradientsParams::from_grads(grads_untracked, &g),
-            ));
-            assert_close(&after_tracked, &after_untracked, &what);
+            assert!(first.is_finite(), "{name} {}: {first:?}", preset.name());
         }
     }
 }
