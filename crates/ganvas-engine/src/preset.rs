@@ -184,22 +184,28 @@ pub fn custom_mlp(
     Ok(GanConfig::new(model, train))
 }
 
-fn mnist_mlp(classes: usize) -> (ModelConfig, TrainConfig) {
+/// PyTorch's MNIST MLP networks (G 64→256→256→784 with `g_hidden` and tanh, D 784→256→256→1
+/// with leaky ReLU 0.2), made conditional with `classes` > 0.
+fn mnist_mlp_model(g_hidden: Activation, classes: usize) -> ModelConfig {
     let leaky = Activation::LeakyRelu(0.2);
     let generator = mlp(
         vec![64 + classes, 256, 256, 784],
-        Activation::Relu,
+        g_hidden,
         Activation::Tanh,
     );
     let discriminator = mlp(vec![784, 256, 256, 1 + classes], leaky, Activation::Linear);
-    let model = ModelConfig::new(
+    ModelConfig::new(
         DataShape::Image(28),
         64,
         NoiseKind::Normal,
         GeneratorConfig::Mlp(generator),
         DiscriminatorConfig::Mlp(discriminator),
     )
-    .with_classes(classes);
+    .with_classes(classes)
+}
+
+fn mnist_mlp(classes: usize) -> (ModelConfig, TrainConfig) {
+    let model = mnist_mlp_model(Activation::Relu, classes);
     let adam = OptimizerConfig::adam(2e-4);
     (
         model,
@@ -326,17 +332,7 @@ fn dcgan_small(classes: usize) -> (ModelConfig, TrainConfig) {
 /// - The averaged generator with decay 0.999 ([`crate::training::ema`]): it halves the FD of
 ///   G's own samples at the same step.
 pub fn fast_mlp(classes: usize) -> (ModelConfig, TrainConfig) {
-    let leaky = Activation::LeakyRelu(0.2);
-    let generator = mlp(vec![64 + classes, 256, 256, 784], leaky, Activation::Tanh);
-    let discriminator = mlp(vec![784, 256, 256, 1 + classes], leaky, Activation::Linear);
-    let model = ModelConfig::new(
-        DataShape::Image(28),
-        64,
-        NoiseKind::Normal,
-        GeneratorConfig::Mlp(generator),
-        DiscriminatorConfig::Mlp(discriminator),
-    )
-    .with_classes(classes);
+    let model = mnist_mlp_model(Activation::LeakyRelu(0.2), classes);
     let adam = OptimizerConfig::adam(2e-3).with_beta1(0.5);
     let train = TrainConfig::new(LossKind::NonSaturating, adam.clone(), adam, 64)
         .with_tricks(Tricks::new().with_real_label(0.9))
