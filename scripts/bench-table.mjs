@@ -46,7 +46,8 @@ function fromLines(lines, preset, skipped) {
 function fromBrowser(report, preset, device, skipped) {
   if (report === null) return { error: skipped };
   const results = report.results ?? [];
-  const row = results.find((r) => r.model === preset && (r.device === device || !r.device));
+  const timed = (r) => !('digits_s' in r) && !r.digits_error;
+  const row = results.find((r) => timed(r) && r.model === preset && (r.device === device || !r.device));
   if (row) {
     return row.error ? row : {
       ...row,
@@ -129,8 +130,28 @@ if (wasm === null) console.log('wasm: n/a (skipped (--no-browser))');
 else if (wasm.error) console.log(`wasm: n/a (${wasm.error})`);
 else console.log(`wasm (${wasm.file}): raw ${mb(wasm.raw)}, gzip -9 ${mb(wasm.gzip)}, brotli ${mb(wasm.brotli)}`);
 for (const [device, report] of [['CPU', browserCpu], ['WebGPU', browserGpu]]) {
-  const load = report?.results?.find((r) => r.dataset && !r.error);
-  if (load) console.log(`browser ${device}: MNIST loaded in ${load.load_ms} ms (fetch, gunzip, decode)`);
+  for (const load of report?.results?.filter((r) => r.dataset && !r.error) ?? []) {
+    console.log(`browser ${device}: ${load.dataset} loaded in ${load.load_ms} ms (fetch, gunzip, decode)`);
+  }
+}
+// Time to digits: from Train to the first classifier score with every class ≥ 5 % and mean
+// confidence ≥ 0.8 (scored every 3 s of training, as the page scores).
+const digits = [];
+for (const [device, report] of [['CPU', browserCpu], ['WebGPU', browserGpu]]) {
+  for (const r of report?.results ?? []) {
+    if (r.digits_error) digits.push([r.model, device, `n/a (${r.digits_error})`]);
+    else if ('digits_s' in r) {
+      digits.push([r.model, device, r.digits_s === null
+        ? `not within ${r.gave_up_s} s (${r.steps} steps; FD ${r.fd}, confidence ${r.confidence}, rarest class ${(100 * r.rarest_share).toFixed(1)} %)`
+        : `${r.digits_s} s (step ${r.digits_step}; FD ${r.fd}, confidence ${r.confidence})`]);
+    }
+  }
+}
+if (digits.length > 0) {
+  console.log('');
+  console.log(`browser time to digits (every class ≥ 5 %, mean confidence ≥ 0.8; limit ${meta.digits_s ?? '?'} s):`);
+  digits.sort((a, b) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]));
+  for (const [model, device, text] of digits) console.log(`  ${model.padEnd(24)} ${device.padEnd(7)} ${text}`);
 }
 console.log('pairs/s: D + G update pairs per second (the toy does 10 D and 10 G updates a step).');
 console.log('first step ms: from creating the GAN to its first step\'s statistics read back (browser: from the start of the model\'s run; WebGPU shader compiles and autotune included).');

@@ -8,13 +8,17 @@
 # times out is shown as "n/a (why)" and the table still prints.
 #
 # Usage: scripts/bench.sh [--quick] [--presets a,b] [--seconds S] [--browser-steps N]
-#                         [--browser-seconds S] [--no-browser] [--no-peer] [--no-web-build]
+#                         [--browser-seconds S] [--digits S] [--no-browser] [--no-peer]
+#                         [--no-web-build]
 # or the same through the environment: GANVAS_BENCH_PRESETS, GANVAS_BENCH_SECONDS (timed
 # seconds per preset and device, natively and for PyTorch; default 3, --quick 1),
 # GANVAS_BENCH_BROWSER_STEPS (most timed steps per model in the browser; default 200, --quick
 # 50), GANVAS_BENCH_BROWSER_SECONDS (most timed seconds per model in the browser; default 5,
-# --quick 2), GANVAS_BENCH_TIMEOUT_S (per native preset and device; default 300, --quick 120),
-# GANVAS_BENCH_BROWSER_TIMEOUT_S (per browser device, all models; default 1200, --quick 600).
+# --quick 2), GANVAS_BENCH_DIGITS_S (time to digits in the browser: each image preset trains
+# afresh until the classifier sees every class, giving up after this many seconds; default 60,
+# the classroom minute; --quick or 0: not measured), GANVAS_BENCH_TIMEOUT_S (per native preset and device; default 300, --quick 120),
+# GANVAS_BENCH_BROWSER_TIMEOUT_S (per browser device, all models; default 1200, --quick 600,
+# plus 15 × the time-to-digits limit).
 # GANVAS_BENCH_PROFILE=dev times a dev-profile CLI (dependencies optimised, ours at opt-level
 # 1) when no release build is at hand; the table says which. Raw results and the table land
 # in target/bench/ (GANVAS_BENCH_OUT).
@@ -26,6 +30,7 @@ presets="${GANVAS_BENCH_PRESETS:-}"
 seconds="${GANVAS_BENCH_SECONDS:-}"
 browser_steps="${GANVAS_BENCH_BROWSER_STEPS:-}"
 browser_seconds="${GANVAS_BENCH_BROWSER_SECONDS:-}"
+digits="${GANVAS_BENCH_DIGITS_S:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -33,6 +38,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift ;;
     --browser-steps) browser_steps="$2"; shift ;;
     --browser-seconds) browser_seconds="$2"; shift ;;
+    --digits) digits="$2"; shift ;;
     --no-browser) browser=0 ;;
     --no-peer) peer=0 ;;
     --no-web-build) web_build=0 ;;
@@ -42,13 +48,13 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$quick" = 1 ]; then
-  : "${seconds:=1}" "${browser_steps:=50}" "${browser_seconds:=2}"
+  : "${seconds:=1}" "${browser_steps:=50}" "${browser_seconds:=2}" "${digits:=0}"
   native_timeout="${GANVAS_BENCH_TIMEOUT_S:-120}"
-  browser_timeout="${GANVAS_BENCH_BROWSER_TIMEOUT_S:-600}"
+  browser_timeout="${GANVAS_BENCH_BROWSER_TIMEOUT_S:-$((600 + 15 * ${digits%.*}))}"
 else
-  : "${seconds:=3}" "${browser_steps:=200}" "${browser_seconds:=5}"
+  : "${seconds:=3}" "${browser_steps:=200}" "${browser_seconds:=5}" "${digits:=60}"
   native_timeout="${GANVAS_BENCH_TIMEOUT_S:-300}"
-  browser_timeout="${GANVAS_BENCH_BROWSER_TIMEOUT_S:-1200}"
+  browser_timeout="${GANVAS_BENCH_BROWSER_TIMEOUT_S:-$((1200 + 15 * ${digits%.*}))}"
 fi
 
 bash scripts/setup.sh native vulkan web browser bench
@@ -140,7 +146,7 @@ if [ "$browser" = 1 ]; then
     step "browser $device (at most $browser_steps steps or $browser_seconds s per model)"
     BENCH_JSON="$out/browser-$device.json" BENCH_TIMEOUT_S="$browser_timeout" \
       timeout $((browser_timeout + 120)) node tests/e2e/bench.mjs "$presets" "$device" \
-      "$browser_steps" "$browser_seconds" >"$out/browser-$device.log" 2>&1 || true
+      "$browser_steps" "$browser_seconds" "$digits" >"$out/browser-$device.log" 2>&1 || true
     if [ ! -s "$out/browser-$device.json" ]; then
       printf '{"error":"%s"}\n' "$(reason "$out/browser-$device.log")" >"$out/browser-$device.json"
     fi
@@ -152,7 +158,7 @@ fi
     "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +)" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //' | tr -d '"\\')" \
     "$(nproc)" "$seconds"
-  printf '"browser_steps":%d,"browser_seconds":%s,"profile":"%s","presets":"%s"}\n' \
-    "$browser_steps" "$browser_seconds" "$profile" "$presets"
+  printf '"browser_steps":%d,"browser_seconds":%s,"digits_s":%s,"profile":"%s","presets":"%s"}\n' \
+    "$browser_steps" "$browser_seconds" "$digits" "$profile" "$presets"
 } >"$out/meta.json"
 node scripts/bench-table.mjs "$out" | tee "$out/table.txt"

@@ -1,15 +1,17 @@
 // Benchmarks training in headless Chromium:
-//   node tests/e2e/bench.mjs [models] [backend] [steps] [seconds]
-// (defaults: toy-quadratic,mlp both 200, no time limit per model). Serves the built site
-// (dist/), opens the page in bench mode and prints steps/s per model and device as the page
-// measured them. Each model stops after `steps` timed steps or `seconds`, whichever comes first.
+//   node tests/e2e/bench.mjs [models] [backend] [steps] [seconds] [digits]
+// (defaults: toy-quadratic,mlp both 200, no time limit per model, no time to digits). Serves
+// the built site (dist/), opens the page in bench mode and prints steps/s per model and device
+// as the page measured them. Each model stops after `steps` timed steps or `seconds`, whichever
+// comes first. With `digits` (seconds), each image model then trains afresh until the
+// classifier sees every class (≥ 5 % each, mean confidence ≥ 0.8) or `digits` seconds pass.
 // BENCH_TIMEOUT_S (default 600) bounds the whole run: past it, the models that finished are
 // still printed, with an error naming what was running. BENCH_JSON=FILE also writes the results
 // there as one JSON object ({ query, results, wasm, error? }), for scripts/bench.sh.
 import { writeFile } from 'node:fs/promises';
 import { serve, launch } from './harness.mjs';
 
-const [models = 'toy-quadratic,mlp', backend = 'both', steps = '200', seconds = ''] = process.argv.slice(2);
+const [models = 'toy-quadratic,mlp', backend = 'both', steps = '200', seconds = '', digits = ''] = process.argv.slice(2);
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
 const server = await serve();
 const browser = await launch();
@@ -17,7 +19,8 @@ let report = { query: '', results: [], wasm: [] };
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e}`));
-  const query = `?bench=${models}&backend=${backend}&steps=${steps}${seconds ? `&seconds=${seconds}` : ''}`;
+  const query = `?bench=${models}&backend=${backend}&steps=${steps}${seconds ? `&seconds=${seconds}` : ''}`
+    + `${digits && Number(digits) > 0 ? `&digits=${digits}` : ''}`;
   report.query = query;
   await page.goto(`${server.url}${query}`);
   try {
@@ -47,6 +50,13 @@ console.log('\nmodel                    device  steps/s  samples/s  updates/s  f
 for (const r of report.results) {
   if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
   if (r.error) { console.log(`${r.model ?? ''} ${r.device ?? ''}: ${r.error}`); continue; }
+  if (r.digits_error) { console.log(`${r.model} ${r.device}: time to digits: ${r.digits_error}`); continue; }
+  if ('digits_s' in r) {
+    console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} time to digits: ${r.digits_s === null
+      ? `not within ${r.gave_up_s} s (${r.steps} steps; FD ${r.fd}, confidence ${r.confidence}, rarest class ${(100 * r.rarest_share).toFixed(1)} %)`
+      : `${r.digits_s} s (step ${r.digits_step}; FD ${r.fd}, confidence ${r.confidence})`}`);
+    continue;
+  }
   console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)}  ${r.samples_per_sec.toFixed(0).padStart(9)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.first_step_ms.toFixed(0).padStart(13)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
 }
 if (report.error) {

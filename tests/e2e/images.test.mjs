@@ -85,7 +85,13 @@ test('MNIST with mnist-fast (the default) on the CPU: samples form, scores move,
   }
 });
 
-test('mnist-fast (with its averaged generator) trains on WebGPU too', async () => {
+/** The FD figure the quality panel shows. */
+async function fd(page) {
+  const text = await page.getByLabel('Image quality figures').innerText();
+  return Number((text.match(/FD \([^)]*\) ([\d.]+)/) ?? [])[1]);
+}
+
+test('mnist-fast trains on WebGPU too, and starts from its trained model', async () => {
   const browser = await launch();
   try {
     const { page, errors } = await open(browser, server.url, '?backend=gpu');
@@ -100,6 +106,28 @@ test('mnist-fast (with its averaged generator) trains on WebGPU too', async () =
     );
     assert.match((await status(page)).text, /WebGPU/);
     await screenshot(page, 'images-mnist-webgpu');
+    const untrained = await fd(page);
+
+    // The shipped starting point: fetched on the click, opened at its step, far better.
+    const start = page.getByRole('button', { name: /^Start from a trained model \(\d+ KB\)$/ });
+    await start.click();
+    await page.getByText(/^Opened mnist-fast after \d+ training steps on mnist/).waitFor({ timeout: 60_000 });
+    const opened = (await status(page)).step;
+    assert.ok(opened >= 1000, `the trained model is at step ${opened}`);
+    await page.waitForFunction(
+      (old) => {
+        const text = document.querySelector('[aria-label="Image quality figures"]')?.innerText ?? '';
+        const now = Number((text.match(/FD \([^)]*\) ([\d.]+)/) ?? [])[1]);
+        return Number.isFinite(now) && now !== old;
+      },
+      untrained, { timeout: 60_000 },
+    );
+    const trained = await fd(page);
+    assert.ok(trained < untrained / 3, `FD ${untrained} untrained, ${trained} trained`);
+    await screenshot(page, 'images-mnist-trained-start');
+    // Training goes on from it.
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await waitForStep(page, opened + 1, 60_000);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

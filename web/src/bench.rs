@@ -1,14 +1,17 @@
 //! Bench mode (`?bench=toy-quadratic,mlp&backend=gpu|cpu|both&steps=500&seconds=5`): times
 //! training in this browser and writes JSON results into the page for scripts to read, one
 //! model at a time (a script that gives up early still finds the models that finished).
+//! With `&digits=60`, each image model then trains afresh, scored by the classifier as the
+//! page scores it, until every class shows (or 60 s pass): the seconds from Train to digits.
 
 use leptos::prelude::*;
 
 use ganvas_engine::data::ShippedSet;
+use ganvas_engine::metrics::{MIN_CLASS_SHARE, MIN_CONFIDENCE};
 
 use crate::devices::{self, Requested};
 use crate::images::{ImageBundle, load};
-use crate::run_loop::now_ms;
+use crate::run_loop::{SCORE_INTERVAL_MS, now_ms};
 use crate::setup::{ModelChoice, Setup};
 use crate::trainer::{Trainer, Wanted};
 
@@ -32,6 +35,8 @@ pub struct BenchRequest {
     pub steps: usize,
     /// Timed seconds per model and device (at most, finishing the chunk under way), if set.
     pub seconds: Option<f64>,
+    /// Most seconds an image model may train to show every class, if time to digits is asked.
+    pub digits: Option<f64>,
 }
 
 impl BenchRequest {
@@ -61,6 +66,10 @@ impl BenchRequest {
                 .clamp(1, 100_000),
             seconds: params
                 .get("seconds")
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|s| *s > 0.0),
+            digits: params
+                .get("digits")
                 .and_then(|s| s.parse::<f64>().ok())
                 .filter(|s| *s > 0.0),
         })
@@ -157,6 +166,77 @@ async fn time_one(
     })
 }
 
+/// How long `model` took on `device` from Train (building the trainer) to a classifier score
+/// with every class at least [`MIN_CLASS_SHARE`] of the samples and mean confidence at least
+/// [`MIN_CONFIDENCE`], scoring as the page does (every [`SCORE_INTERVAL_MS`] of training,
+/// the averaged generator where there is one). Gives up after `limit_s`. A JSON line.
+async fn time_to_digits(
+    model: ModelChoice,
+    device: &burn::tensor::Device,
+    label: &'static str,
+    limit_s: f64,
+    images: &ImageBundle,
+) -> Result<String, String> {
+    let setup = Setup::default().with_model(model);
+    let start = now_ms();
+    let mut trainer = Trainer::new(&setup, device, None, Some(images)).map_err(|e| e.to_string())?;
+    let wanted = Wanted {
+        manifold: false,
+        arrows: false,
+        features: false,
+        score: true,
+        image: crate::images::ImageView::default(),
+    };
+    let mut chunk = 1;
+    let mut last: Option<crate::images::ImageQuality> = None;
+    loop {
+        let scored_at = now_ms();
+        while now_ms() - scored_at < SCORE_INTERVAL_MS && now_ms() - start < limit_s * 1000.0 {
+            let began = now_ms();
+            trainer.train_steps(chunk);
+            trainer.read_stats().await.map_err(|e| e.to_string())?;
+            // Chunks of about CHUNK_MS, as in the timed run.
+            let step_ms = (now_ms() - began) / chunk as f64;
+            chunk = ((CHUNK_MS / step_ms.max(1e-3)) as usize).clamp(1, CHUNK);
+        }
+        let frame = trainer.frame(wanted).await.map_err(|e| e.to_string())?;
+        let seconds = (now_ms() - start) / 1000.0;
+        let step = trainer.gan.step_count();
+        if let Some(q) = frame.quality.image {
+            last = Some(q);
+            let every_class = q.class_share.iter().all(|&share| share >= MIN_CLASS_SHARE);
+            if every_class && q.confidence >= MIN_CONFIDENCE {
+                return Ok(format!(
+                    "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_s\":{seconds:.1},\"digits_step\":{step},\"fd\":{:.1},\"confidence\":{:.3}}}",
+                    model.value(),
+                    q.fd,
+                    q.confidence
+                ));
+            }
+        } else {
+            return Err("no classifier score for this model".into());
+        }
+        if seconds >= limit_s {
+            let (fd, confidence, rarest) = last.map_or((0.0, 0.0, 0.0), |q| {
+                let rarest = q.class_share.iter().copied().fold(1.0_f32, f32::min);
+                (q.fd, q.confidence, rarest)
+            });
+            return Ok(format!(
+                "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_s\":null,\"gave_up_s\":{limit_s},\"steps\":{step},\"fd\":{fd:.1},\"confidence\":{confidence:.3},\"rarest_share\":{rarest:.3}}}",
+                model.value()
+            ));
+        }
+    }
+}
+
+/// The shipped set an image model learns: the one it is recommended for, else MNIST.
+fn shipped_set(model: ModelChoice) -> ShippedSet {
+    ShippedSet::ALL
+        .into_iter()
+        .find(|&set| ModelChoice::recommended(set) == model)
+        .unwrap_or(ShippedSet::Mnist)
+}
+
 /// The result lines as one JSON array.
 fn json_array(lines: &[String]) -> String {
     format!("[\n{}\n]", lines.join(",\n"))
@@ -204,30 +284,44 @@ pub fn Bench(
         if request.cpu {
             targets.push(("CPU", devices.cpu.clone()));
         }
-        // Image models train on MNIST: loading it is timed too (fetch, gunzip, decode).
-        let mut images = None;
-        if request.models.iter().any(|m| m.is_image()) {
-            set_state.set("loading MNIST…".into());
-            let start = now_ms();
-            match load::load_shipped(ShippedSet::Mnist, |_| {}).await {
-                Ok(bundle) => {
-                    lines.push(format!(
-                        "{{\"dataset\":\"mnist\",\"load_ms\":{:.0}}}",
-                        now_ms() - start
-                    ));
-                    images = Some(bundle);
+        // Image models are timed on MNIST; time to digits uses the set a model is for.
+        // Loading is timed too (fetch, gunzip, decode).
+        let mut sets = vec![ShippedSet::Mnist];
+        if request.digits.is_some() {
+            for &model in &request.models {
+                if !sets.contains(&shipped_set(model)) {
+                    sets.push(shipped_set(model));
                 }
-                Err(e) => lines.push(format!(
-                    "{{\"dataset\":\"mnist\",\"error\":\"{}\"}}",
-                    e.replace('"', "'")
-                )),
             }
         }
+        let mut bundles = Vec::new();
+        if request.models.iter().any(|m| m.is_image()) {
+            for set in sets {
+                set_state.set(format!("loading {}…", set.title()));
+                let start = now_ms();
+                match load::load_shipped(set, |_| {}).await {
+                    Ok(bundle) => {
+                        lines.push(format!(
+                            "{{\"dataset\":\"{}\",\"load_ms\":{:.0}}}",
+                            set.name(),
+                            now_ms() - start
+                        ));
+                        bundles.push((set, bundle));
+                    }
+                    Err(e) => lines.push(format!(
+                        "{{\"dataset\":\"{}\",\"error\":\"{}\"}}",
+                        set.name(),
+                        e.replace('"', "'")
+                    )),
+                }
+            }
+        }
+        let bundle = |set: ShippedSet| bundles.iter().find(|(s, _)| *s == set).map(|(_, b)| b);
         for &model in &request.models {
             for (label, device) in &targets {
                 set_state.set(format!("timing {} on {label}…", model.value()));
                 let data = if model.is_image() {
-                    images.as_ref()
+                    bundle(ShippedSet::Mnist)
                 } else {
                     None
                 };
@@ -240,6 +334,27 @@ pub fn Bench(
                     )),
                 }
                 set_results.set(json_array(&lines));
+            }
+        }
+        if let Some(limit_s) = request.digits {
+            for &model in request.models.iter().filter(|m| m.is_image()) {
+                let Some(images) = bundle(shipped_set(model)) else {
+                    continue; // its loading error is reported above
+                };
+                for (label, device) in &targets {
+                    set_state.set(format!("time to digits: {} on {label}…", model.value()));
+                    let line = time_to_digits(model, device, label, limit_s, images)
+                        .await
+                        .unwrap_or_else(|e| {
+                            format!(
+                                "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_error\":\"{}\"}}",
+                                model.value(),
+                                e.replace('"', "'")
+                            )
+                        });
+                    lines.push(line);
+                    set_results.set(json_array(&lines));
+                }
             }
         }
         set_results.set(json_array(&lines));

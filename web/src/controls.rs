@@ -298,6 +298,7 @@ fn ModelControls() -> impl IntoView {
             <Show when=move || ctx.setup.with(Setup::is_images)>
                 <p class="hint">{move || model_note(ctx.setup.get().model)}</p>
             </Show>
+            <crate::trained::TrainedStart />
         </fieldset>
     }
 }

@@ -24,6 +24,7 @@ pub mod run_loop;
 pub mod setup;
 pub mod share;
 pub mod state;
+pub mod trained;
 pub mod trainer;
 pub mod views;
 

@@ -150,7 +150,7 @@ const VIEW_INTERVAL_MS: f64 = 33.0;
 /// Most milliseconds between view updates while training.
 const MAX_VIEW_INTERVAL_MS: f64 = 250.0;
 /// Fewest milliseconds between classifier scores of generated images while training.
-const SCORE_INTERVAL_MS: f64 = 3000.0;
+pub const SCORE_INTERVAL_MS: f64 = 3000.0;
 
 /// Yields to the browser (input, rendering) and resumes as soon as it is idle again: a
 /// message to ourselves, which unlike `setTimeout(0)` is not clamped to 4 ms.

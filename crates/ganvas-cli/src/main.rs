@@ -3,6 +3,7 @@
 mod bench;
 mod classifier;
 mod data;
+mod model_file;
 mod plot;
 mod quality;
 mod shipped;
@@ -99,6 +100,17 @@ struct TrainArgs {
     /// Output directory.
     #[arg(long, default_value = "ganvas-out")]
     out: PathBuf,
+    /// Also save the trained model as a `.ganvas` file the page opens: G, the averaged G
+    /// (when on) and D, without optimiser state (training resumes with fresh moments).
+    #[arg(long)]
+    model_out: Option<PathBuf>,
+    /// Precision of `--model-out`: f32, f16, or q2 … q8 (integers with a scale per row).
+    #[arg(long, default_value = "f32")]
+    precision: ganvas_share::Precision,
+    /// The page's settings stored in `--model-out`, as a link fragment (e.g.
+    /// `model=mnist-fast&data=mnist`): opening the file applies them. Empty keeps the page's.
+    #[arg(long, default_value = "")]
+    settings: String,
 }
 
 #[derive(clap::Args)]

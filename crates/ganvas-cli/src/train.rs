@@ -116,6 +116,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         Some(toy) => write_points(&mut gan, &toy, &args.out, &mut metrics, args.seed)?,
         None => write_images(&mut gan, &args.out, args.samples)?,
     }
+    // Last: reloading the file reseeds the device, which would change the samples above.
+    if let Some(about) = crate::model_file::save(&gan, args, probe.as_ref())? {
+        metrics["model_file"] = about;
+    }
     let metrics_path = args.out.join("metrics.json");
     fs::write(
         &metrics_path,

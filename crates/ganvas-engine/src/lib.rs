@@ -29,6 +29,7 @@ pub mod preset;
 pub mod rng;
 pub mod share;
 pub mod snapshot;
+pub mod trained;
 pub mod training;
 
 pub use error::{Error, Result};

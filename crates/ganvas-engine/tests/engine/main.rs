@@ -10,4 +10,5 @@ mod presets;
 mod share;
 mod shipped;
 mod snapshots;
+mod trained;
 mod training;

@@ -21,11 +21,11 @@ fn static_path(relative: &str) -> PathBuf {
         .join(relative)
 }
 
-fn read(relative: &str) -> Vec<u8> {
+pub(crate) fn read(relative: &str) -> Vec<u8> {
     std::fs::read(static_path(relative)).unwrap_or_else(|e| panic!("reading {relative}: {e}"))
 }
 
-fn load(set: ShippedSet) -> SplitSet {
+pub(crate) fn load(set: ShippedSet) -> SplitSet {
     let [images, labels] = set.file_names();
     set.decode(
         &read(&format!("data/{images}")),
@@ -34,7 +34,7 @@ fn load(set: ShippedSet) -> SplitSet {
     .expect("the shipped files decode")
 }
 
-fn classifier(set: ShippedSet) -> Classifier {
+pub(crate) fn classifier(set: ShippedSet) -> Classifier {
     let bytes = read(&format!("models/{}", set.classifier_file_name()));
     Classifier::from_bytes(&bytes, &ganvas_engine::device::cpu()).expect("a valid classifier")
 }
