@@ -11,3 +11,4 @@ mod share;
 mod shipped;
 mod snapshots;
 mod training;
+mod validate;
