@@ -8,6 +8,10 @@ use ganvas_engine::loss::LossKind;
 use ganvas_engine::model::{Activation, NoiseKind};
 use ganvas_engine::optim::OptimizerKind;
 use ganvas_engine::training::TrainConfig;
+use ganvas_engine::training::limits::{
+    self, BATCH, D_LR, D_STEPS, G_LR, G_STEPS, HIDDEN_LAYERS, INSTANCE_NOISE, INSTANCE_NOISE_DECAY,
+    LABEL_FLIP, Limit, NOISE_DIM, REAL_LABEL, REPLAY, WIDTH,
+};
 
 use crate::draw::Layers;
 use crate::setup::{ImageSource, ModelChoice, Setup, optimizer};
@@ -273,6 +277,27 @@ where
     }
 }
 
+/// A setting's value within the engine's table of ranges (shared with the controls and the
+/// validation of shared models).
+fn limited(limit: Limit, value: &str) -> Result<f64, String> {
+    let key = limit.key;
+    let parsed: f64 = value
+        .parse()
+        .map_err(|_| format!("“{key}={value}” is not a number"))?;
+    if limit.integer && parsed.fract() != 0.0 {
+        return Err(format!("“{key}={value}” is not a whole number"));
+    }
+    if limit.contains(parsed) {
+        Ok(parsed)
+    } else {
+        Err(format!(
+            "“{key}={value}” is out of range ({} to {})",
+            limits::number_text(limit.min),
+            limits::number_text(limit.max)
+        ))
+    }
+}
+
 fn parse_points(key: &str, value: &str) -> Result<Vec<[f32; 2]>, String> {
     let points: Option<Vec<[f32; 2]>> = value
         .split(';')
@@ -321,8 +346,8 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
             }
             "pts" => points = Some(parse_points(key, value)?),
             "drawn" => out.drawn = parse_points(key, value)?,
-            "layers" => s.shape.layers = number(key, value, 0..=6)?,
-            "width" => s.shape.width = number(key, value, 1..=1024)?,
+            "layers" => s.shape.layers = limited(HIDDEN_LAYERS, value)? as usize,
+            "width" => s.shape.width = limited(WIDTH, value)? as usize,
             "act" => {
                 s.shape.activation = Activation::from_name(value)
                     .ok_or_else(|| format!("there is no activation “{value}”"))?;
@@ -334,7 +359,7 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
                     _ => return Err(format!("there is no noise “{value}”")),
                 };
             }
-            "nz" => s.noise_dim = number(key, value, 1..=64)?,
+            "nz" => s.noise_dim = limited(NOISE_DIM, value)? as usize,
             "loss" | "g_opt" | "d_opt" | "g_lr" | "d_lr" | "batch" | "k" | "g_steps" | "smooth"
             | "flip" | "inoise" | "inoise_decay" | "replay" => apply_training(s, key, value)?,
             "seed" => s.seed = number(key, value, 0..=u64::MAX)?,
@@ -410,18 +435,19 @@ fn apply_training(s: &mut Setup, key: &str, value: &str) -> Result<(), String> {
             };
             *o = optimizer(kind, o.lr);
         }
-        "g_lr" => s.train.generator_optimizer.lr = number(key, value, 0.0..=1.0)?,
-        "d_lr" => s.train.discriminator_optimizer.lr = number(key, value, 0.0..=1.0)?,
-        "batch" => s.train.batch_size = number(key, value, 1..=4096)?,
-        "k" => s.train.d_steps = number(key, value, 1..=50)?,
-        "g_steps" => s.train.g_steps = number(key, value, 1..=50)?,
-        "smooth" => s.train.tricks.real_label = number(key, value, 0.5..=1.0)?,
-        "flip" => s.train.tricks.label_flip = number(key, value, 0.0..=0.5)?,
-        "inoise" => s.train.tricks.instance_noise = number(key, value, 0.0..=5.0)?,
+        "g_lr" => s.train.generator_optimizer.lr = limited(G_LR, value)?,
+        "d_lr" => s.train.discriminator_optimizer.lr = limited(D_LR, value)?,
+        "batch" => s.train.batch_size = limited(BATCH, value)? as usize,
+        "k" => s.train.d_steps = limited(D_STEPS, value)? as usize,
+        "g_steps" => s.train.g_steps = limited(G_STEPS, value)? as usize,
+        "smooth" => s.train.tricks.real_label = limited(REAL_LABEL, value)?,
+        "flip" => s.train.tricks.label_flip = limited(LABEL_FLIP, value)?,
+        "inoise" => s.train.tricks.instance_noise = limited(INSTANCE_NOISE, value)?,
         "inoise_decay" => {
-            s.train.tricks.instance_noise_decay_steps = number(key, value, 0..=1_000_000)?;
+            s.train.tricks.instance_noise_decay_steps =
+                limited(INSTANCE_NOISE_DECAY, value)? as u64;
         }
-        "replay" => s.train.tricks.replay_capacity = number(key, value, 0..=100_000)?,
+        "replay" => s.train.tricks.replay_capacity = limited(REPLAY, value)? as usize,
         _ => return Err(format!("it has an unknown setting “{key}”")),
     }
     Ok(())

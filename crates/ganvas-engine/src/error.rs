@@ -59,6 +59,9 @@ pub enum Error {
     /// No GPU adapter could be initialised.
     #[error("no GPU available: {0}")]
     NoGpu(String),
+    /// A shared model (link or file) could not be read.
+    #[error("{0}")]
+    Share(#[from] ganvas_share::ShareError),
 }
 
 /// The engine's result type.

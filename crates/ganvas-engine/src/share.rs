@@ -1,11 +1,46 @@
 //! Snapshots to and from GANvas's share format (links and `.ganvas` files, see
 //! [`ganvas_share`]).
 
-use ganvas_share::{ModelPayload, Precision};
+use ganvas_share::{Limits, ModelLink, ModelPayload, Precision};
 
 use crate::error::{Error, Result};
 use crate::optim::OptimizerKind;
 use crate::snapshot::{OptimizerValues, Snapshot, TensorValues};
+use crate::training::GanConfig;
+
+/// A shared model that passed every check and can be built ([`crate::training::Gan::from_snapshot`]).
+#[derive(Debug)]
+pub struct Opened {
+    /// Its parameters.
+    pub snapshot: Snapshot,
+    /// Its validated configuration.
+    pub config: GanConfig,
+    /// The app's settings it carries (empty for a link).
+    pub settings: String,
+}
+
+/// Opens the text of a model link (what follows `m=`): decoded within [`Limits::LINK`], its
+/// configuration validated and its tensors checked against it, before anything is built.
+pub fn open_link(text: &str) -> Result<Opened> {
+    let link: ModelLink = text.parse()?;
+    opened(link.payload()?)
+}
+
+/// Opens a `.ganvas` file's bytes, as [`open_link`] does within [`Limits::FILE`].
+pub fn open_file(bytes: &[u8]) -> Result<Opened> {
+    opened(ganvas_share::decode_with(bytes, &Limits::FILE)?)
+}
+
+fn opened(mut payload: ModelPayload) -> Result<Opened> {
+    let settings = std::mem::take(&mut payload.settings);
+    let snapshot = Snapshot::from_payload(payload)?;
+    let config = snapshot.checked_config()?;
+    Ok(Opened {
+        snapshot,
+        config,
+        settings,
+    })
+}
 
 /// Generators up to this many values go in links as `f16`, larger ones at 6 bits per value.
 pub const SMALL_GENERATOR: usize = 50_000;

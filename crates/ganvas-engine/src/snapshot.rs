@@ -8,6 +8,7 @@ use burn::tensor::{Device, Tensor, TensorData, Transaction};
 
 use crate::error::{Error, Result};
 use crate::optim::{Optimizer, OptimizerKind, OptimizerState};
+use crate::training::validate::check_snapshot;
 use crate::training::{DataSource, Gan, GanConfig};
 
 /// A tensor's shape and values.
@@ -70,11 +71,32 @@ pub struct Snapshot {
     pub optimizers: Option<[OptimizerValues; 2]>,
 }
 
+/// Longest configuration read (GANvas's own are under 4 KB).
+pub const MAX_CONFIG_BYTES: usize = 64 << 10;
+
 impl Snapshot {
-    /// Parses the configuration.
+    /// Parses the configuration and validates it ([`GanConfig::validate`]): a snapshot comes
+    /// from a link or a file, so its configuration is not trusted.
     pub fn config(&self) -> Result<GanConfig> {
-        GanConfig::load_binary(self.config_json.as_bytes())
-            .map_err(|e| Error::Snapshot(format!("bad configuration: {e}")))
+        if self.config_json.len() > MAX_CONFIG_BYTES {
+            return Err(Error::Config(format!(
+                "the model's configuration is {} KB; GANvas's are a few KB",
+                self.config_json.len() >> 10
+            )));
+        }
+        let config = GanConfig::load_binary(self.config_json.as_bytes()).map_err(|e| {
+            Error::Config(format!("the model's configuration cannot be read ({e})"))
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The validated configuration ([`Snapshot::config`]), after checking every tensor's
+    /// shape and values against it. Allocates nothing on a device.
+    pub fn checked_config(&self) -> Result<GanConfig> {
+        let config = self.config()?;
+        check_snapshot(self, &config.validate()?)?;
+        Ok(config)
     }
 }
 
@@ -198,9 +220,10 @@ impl Gan {
 
     /// Rebuilds a GAN from a snapshot: parameters, running statistics, and optimiser state
     /// when present. Parts the snapshot lacks start fresh. Fails, changing nothing, if the
-    /// snapshot does not fit its own configuration.
+    /// configuration is refused ([`GanConfig::validate`]) or the snapshot does not fit it;
+    /// both are checked before anything is built.
     pub fn from_snapshot(snapshot: &Snapshot, data: DataSource, device: &Device) -> Result<Self> {
-        let config = snapshot.config()?;
+        let config = snapshot.checked_config()?;
         let mut gan = Gan::new(config, data, device)?;
         let device = gan.device.clone();
         gan.generator = load_module(gan.generator, &snapshot.generator, &device, "generator")?;

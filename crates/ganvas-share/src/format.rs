@@ -26,8 +26,10 @@
 //!   u8 rank (1–4), rank × u32 dims, values (see `precision.rs`; rows are the last dim)
 //! ```
 //!
-//! Sizes are checked against the bytes actually present before anything is allocated, so a
-//! short or hostile input costs no more memory than its own length allows.
+//! Sizes are checked against the bytes actually present and against [`Limits`] before anything
+//! is allocated (the input's size, the body's, the configuration's and settings', and the
+//! number of values over all tensors), and non-finite values are refused, so a hostile input
+//! costs at most [`Limits::allocation_bound`] and yields no NaN.
 
 use std::io::{Read, Write};
 
@@ -36,19 +38,18 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 
 use crate::error::{Result, ShareError, damaged};
-use crate::payload::{ModelPayload, OptimizerValues, TensorValues};
-use crate::precision::{Precision, read_values, write_values};
+pub use crate::limits::MAX_BODY_BYTES;
+use crate::limits::{Limits, MAX_CONFIG_BYTES, MAX_SETTINGS_BYTES};
+use crate::payload::{ModelPayload, TensorValues};
+use crate::precision::{Precision, write_values};
+use crate::reader::{MAX_RANK, MAX_TENSORS, Reader};
 
 /// The first four bytes of every model.
 pub const MAGIC: &[u8; 4] = b"GNVS";
 /// The newest format version this build reads and writes (it writes version 1 when a model
 /// needs nothing newer).
 pub const VERSION: u8 = 2;
-/// Largest uncompressed body accepted.
-pub const MAX_BODY_BYTES: usize = 256 << 20;
 const HEADER_BYTES: usize = 16;
-const MAX_TENSORS: usize = 4096;
-const MAX_RANK: usize = 4;
 const FLAG_DISCRIMINATOR: u8 = 1;
 const FLAG_OPTIMIZERS: u8 = 2;
 const FLAG_AVERAGED: u8 = 4;
@@ -56,6 +57,13 @@ const FLAG_AVERAGED: u8 = 4;
 /// Encodes `model`, storing network values at `precision` (optimiser state always at `f32`).
 pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
     let precision = precision.validate()?;
+    if model.config_json.len() > MAX_CONFIG_BYTES || model.settings.len() > MAX_SETTINGS_BYTES {
+        return Err(ShareError::Precision(format!(
+            "a configuration over {} KB or settings over {} KB",
+            MAX_CONFIG_BYTES >> 10,
+            MAX_SETTINGS_BYTES >> 10
+        )));
+    }
     let mut body = Vec::new();
     put_u32(&mut body, model.config_json.len())?;
     body.extend(model.config_json.as_bytes());
@@ -107,10 +115,24 @@ pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
         .map_err(|e| ShareError::Precision(format!("compression failed: {e}")))
 }
 
-/// Decodes what [`encode`] wrote (this or any earlier format version).
+/// Decodes what [`encode`] wrote (this or any earlier format version), within
+/// [`Limits::FILE`].
 pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
+    decode_with(bytes, &Limits::FILE)
+}
+
+/// Decodes what [`encode`] wrote within `limits`: every size is checked against them and
+/// against the bytes present before it is allocated, and non-finite values are refused.
+pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<ModelPayload> {
     if bytes.len() < MAGIC.len() || &bytes[..4] != MAGIC {
         return Err(ShareError::NotGanvas);
+    }
+    if bytes.len() > limits.max_input_bytes {
+        return Err(damaged(format!(
+            "it is {} KB, more than the {} KB a model may take",
+            bytes.len() >> 10,
+            limits.max_input_bytes >> 10
+        )));
     }
     if bytes.len() < HEADER_BYTES {
         return Err(damaged("it ends inside its header"));
@@ -136,27 +158,23 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
     }
     let body_len = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
     let crc = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]);
-    if body_len > MAX_BODY_BYTES {
-        return Err(damaged("it claims to be larger than any model"));
+    if body_len > limits.max_body_bytes {
+        return Err(damaged(format!(
+            "it claims {} KB of model, more than the {} KB it may hold",
+            body_len >> 10,
+            limits.max_body_bytes >> 10
+        )));
     }
-    let mut body = Vec::with_capacity(body_len.min(bytes.len().saturating_mul(64)));
-    DeflateDecoder::new(&bytes[HEADER_BYTES..])
-        .take(body_len as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|_| damaged("its compressed data is broken"))?;
+    let body = inflate(&bytes[HEADER_BYTES..], body_len)?;
     if body.len() != body_len {
         return Err(damaged("it is cut short or padded"));
     }
     if crc32(&body) != crc {
         return Err(damaged("its checksum does not match"));
     }
-    let mut reader = Reader { bytes: &body };
-    let config_len = reader.u32()?;
-    let config_json = String::from_utf8(reader.take(config_len)?.to_vec())
-        .map_err(|_| damaged("its configuration is not text"))?;
-    let settings_len = reader.u32()?;
-    let settings = String::from_utf8(reader.take(settings_len)?.to_vec())
-        .map_err(|_| damaged("its settings are not text"))?;
+    let mut reader = Reader::new(&body, limits);
+    let config_json = reader.text(MAX_CONFIG_BYTES, "configuration")?;
+    let settings = reader.text(MAX_SETTINGS_BYTES, "settings")?;
     let step = reader.u64()?;
     let generator = reader.tensors(precision)?;
     let discriminator = (flags & FLAG_DISCRIMINATOR != 0)
@@ -182,6 +200,29 @@ pub fn decode(bytes: &[u8]) -> Result<ModelPayload> {
         discriminator,
         optimizers,
     })
+}
+
+/// Decompresses at most `body_len + 1` bytes (one more shows padding). The buffer grows with
+/// the data actually present, doubling but never past `body_len + 1`, so a lying header costs
+/// nothing and a true one no more than its body.
+fn inflate(compressed: &[u8], body_len: usize) -> Result<Vec<u8>> {
+    let most = body_len + 1;
+    let mut body = Vec::with_capacity(most.min(compressed.len().saturating_mul(64)));
+    let mut reader = DeflateDecoder::new(compressed).take(most as u64);
+    let mut chunk = [0_u8; 16 << 10];
+    loop {
+        let n = reader
+            .read(&mut chunk)
+            .map_err(|_| damaged("its compressed data is broken"))?;
+        if n == 0 {
+            return Ok(body);
+        }
+        if body.len() + n > body.capacity() {
+            let wanted = (body.capacity() * 2).clamp(body.len() + n, most);
+            body.reserve_exact(wanted - body.len());
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
 }
 
 fn put_u32(out: &mut Vec<u8>, value: usize) -> Result<()> {
@@ -225,86 +266,6 @@ fn put_tensors(
         *index += 1;
     }
     Ok(())
-}
-
-/// Reads the body front to back; every read checks what is left first.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if n > self.bytes.len() {
-            return Err(damaged("it ends too early"));
-        }
-        let (head, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Ok(head)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Result<usize> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    }
-
-    fn u64(&mut self) -> Result<u64> {
-        let b = self.take(8)?;
-        let mut array = [0; 8];
-        array.copy_from_slice(b);
-        Ok(u64::from_le_bytes(array))
-    }
-
-    fn tensors(&mut self, precision: Precision) -> Result<Vec<TensorValues>> {
-        let count = self.u32()?;
-        if count > MAX_TENSORS {
-            return Err(damaged("it lists too many tensors"));
-        }
-        let mut tensors = Vec::with_capacity(count);
-        for _ in 0..count {
-            let rank = usize::from(self.u8()?);
-            if rank == 0 || rank > MAX_RANK {
-                return Err(damaged("a tensor has an impossible rank"));
-            }
-            let mut shape = Vec::with_capacity(rank);
-            for _ in 0..rank {
-                shape.push(self.u32()?);
-            }
-            let n = shape
-                .iter()
-                .try_fold(1_usize, |acc, &d| acc.checked_mul(d))
-                .ok_or_else(|| damaged("a tensor is impossibly large"))?;
-            let row = *shape.last().expect("rank ≥ 1");
-            if n > 0 && row == 0 {
-                return Err(damaged("a tensor has empty rows"));
-            }
-            let stored = precision
-                .stored_bytes(n, row)
-                .ok_or_else(|| damaged("a tensor is impossibly large"))?;
-            let bytes = self.take(stored)?;
-            tensors.push(TensorValues {
-                values: read_values(bytes, n, row, precision),
-                shape,
-            });
-        }
-        Ok(tensors)
-    }
-
-    fn optimizer(&mut self) -> Result<OptimizerValues> {
-        let length = usize::from(self.u8()?);
-        let kind = String::from_utf8(self.take(length)?.to_vec())
-            .map_err(|_| damaged("an optimiser name is not text"))?;
-        let step = self.u64()?;
-        let tensors = self.tensors(Precision::F32)?;
-        Ok(OptimizerValues {
-            kind,
-            step,
-            tensors,
-        })
-    }
 }
 
 /// CRC-32 (IEEE), as zlib and PNG use it.

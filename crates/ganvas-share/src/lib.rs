@@ -39,12 +39,15 @@
 mod base64url;
 mod error;
 pub mod format;
+mod limits;
 mod link;
 mod payload;
 mod precision;
+mod reader;
 
 pub use error::{Result, ShareError};
-pub use format::{MAGIC, VERSION, decode, encode};
+pub use format::{MAGIC, VERSION, decode, decode_with, encode};
+pub use limits::{Limits, MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_FILE_BYTES, MAX_SETTINGS_BYTES};
 pub use link::{MAX_LINK_CHARS, ModelLink};
 pub use payload::{ModelPayload, OptimizerValues, TensorValues};
 pub use precision::Precision;

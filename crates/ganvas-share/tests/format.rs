@@ -247,9 +247,9 @@ fn absurd_sizes_are_refused_before_allocating() {
     std::io::Write::write_all(&mut encoder, &huge).expect("deflates");
     let forged = encoder.finish().expect("deflates");
     let error = decode(&forged).expect_err("a forged huge tensor");
-    assert_eq!(
-        error,
-        ShareError::Damaged("a tensor is impossibly large".into())
+    assert!(
+        matches!(&error, ShareError::Damaged(m) if m.contains("more than a model this size may hold")),
+        "{error}"
     );
 }
 

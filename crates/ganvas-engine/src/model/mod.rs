@@ -10,6 +10,7 @@ pub mod conv_generator;
 pub mod dropout;
 pub mod mlp;
 pub mod networks;
+pub mod shapes;
 
 pub use activation::Activation;
 pub use classifier::{Classifier, ClassifierConfig};

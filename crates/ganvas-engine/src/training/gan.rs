@@ -246,7 +246,9 @@ pub fn tensor_2d(values: Vec<f32>, shape: [usize; 2], device: &Device) -> Tensor
     Tensor::from_data(TensorData::new(values, shape), device)
 }
 
+/// The configuration on its own (see [`GanConfig::validate`]), then against the data.
 fn validate(config: &GanConfig, data: &DataSource) -> Result<()> {
+    config.validate()?;
     let model = &config.model;
     if model.data != data.shape() {
         return Err(Error::Config(format!(
@@ -258,12 +260,6 @@ fn validate(config: &GanConfig, data: &DataSource) -> Result<()> {
     if model.classes > 0 && !data.has_labels() {
         return Err(Error::Config(
             "a conditional GAN needs labelled data".into(),
-        ));
-    }
-    let train = &config.train;
-    if train.batch_size == 0 || train.d_steps == 0 && train.g_steps == 0 {
-        return Err(Error::Config(
-            "batch size and steps must be positive".into(),
         ));
     }
     Ok(())

@@ -6,9 +6,11 @@ pub mod data_source;
 pub mod ema;
 pub mod gan;
 mod inspect;
+pub mod limits;
 pub mod replay;
 pub mod stats;
 mod step;
+pub mod validate;
 
 pub use classifier::{ClassifierTrainConfig, ClassifierTrainer, accuracy};
 pub use config::{TrainConfig, Tricks};
@@ -16,3 +18,4 @@ pub use data_source::DataSource;
 pub use gan::{Gan, GanConfig};
 pub use stats::{StatsAccumulator, StepStats, StepValues};
 pub use step::{gradient_penalty, penalty_at};
+pub use validate::Budget;

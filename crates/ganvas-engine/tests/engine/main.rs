@@ -12,3 +12,4 @@ mod shipped;
 mod snapshots;
 mod trained;
 mod training;
+mod validate;

@@ -1,0 +1,91 @@
+//! One validation of a GAN's configuration, run before any network is built: every field
+//! within the ranges of [`super::limits`] (the page's controls), the two networks consistent
+//! with the data and with each other, and a parameter and memory budget. Configurations come
+//! from links and files, so none is trusted: [`Gan::new`](super::Gan::new),
+//! [`Snapshot::config`](crate::snapshot::Snapshot::config) and
+//! [`Gan::from_snapshot`](super::Gan::from_snapshot) all call it.
+
+mod model;
+mod snapshot;
+mod train;
+
+pub(crate) use snapshot::check_snapshot;
+
+use super::gan::GanConfig;
+use super::limits::{MAX_MEMORY_BYTES, MAX_PARAMETERS, number_text};
+use crate::error::{Error, Result};
+use crate::loss::LossKind;
+use crate::model::shapes::{NetworkShapes, discriminator_shapes, generator_shapes};
+
+/// What a valid configuration will cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    /// G's tensors, in module order.
+    pub generator: NetworkShapes,
+    /// D's tensors, in module order.
+    pub discriminator: NetworkShapes,
+    /// Values in G and D (parameters and batch-norm running statistics).
+    pub parameters: u64,
+    /// Estimated bytes training needs, in `f32`: five copies of every value (weights,
+    /// gradients, up to two optimiser slots, the averaged generator), and three of every
+    /// layer output of a batch (the forward value, what autodiff keeps, its gradient), D's
+    /// twice (real and fake; twice again for WGAN-GP's explicit input gradient).
+    pub memory_bytes: u64,
+}
+
+impl Budget {
+    fn of(config: &GanConfig) -> Self {
+        let generator = generator_shapes(&config.model.generator);
+        let discriminator = discriminator_shapes(&config.model.discriminator);
+        let values =
+            |shapes: &NetworkShapes| -> u64 { shapes.tensors.iter().map(|t| t.len() as u64).sum() };
+        let parameters = values(&generator) + values(&discriminator);
+        let batch = config.train.batch_size as u64;
+        let data = config.model.data.dim() as u64;
+        let penalty = if config.train.loss == LossKind::WganGp {
+            2
+        } else {
+            1
+        };
+        let g_outputs = generator.activations_per_sample as u64;
+        let d_outputs = (discriminator.activations_per_sample as u64 + data) * 2 * penalty;
+        let memory_bytes = 4 * (5 * parameters + 3 * batch * (g_outputs + d_outputs));
+        Budget {
+            generator,
+            discriminator,
+            parameters,
+            memory_bytes,
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.parameters > MAX_PARAMETERS as u64 {
+            return Err(Error::Config(format!(
+                "the model asks for {} parameters; GANvas opens at most {}",
+                number_text(self.parameters as f64),
+                number_text(MAX_PARAMETERS as f64)
+            )));
+        }
+        if self.memory_bytes > MAX_MEMORY_BYTES {
+            return Err(Error::Config(format!(
+                "training this model with this batch size would need about {} MB; GANvas \
+                 allows at most {} MB (try a smaller batch)",
+                number_text((self.memory_bytes >> 20) as f64),
+                number_text((MAX_MEMORY_BYTES >> 20) as f64)
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl GanConfig {
+    /// Checks every field, the networks' structure and the budget (see the module docs);
+    /// returns what the GAN will cost. Builds nothing.
+    pub fn validate(&self) -> Result<Budget> {
+        model::check(&self.model)?;
+        train::check(&self.train)?;
+        let budget = Budget::of(self);
+        budget.check()?;
+        Ok(budget)
+    }
+}

@@ -1,0 +1,40 @@
+//! Arbitrary bytes as a model's *body*: the target writes the header around them with the
+//! right length and CRC-32 and compresses them, so every mutation reaches the body parser
+//! (in `decode`, almost every mutation only breaks the checksum). The first byte picks the
+//! header's version, precision and flags. Decoding must never panic, must stay within its
+//! limits, and whatever decodes must re-encode to the same model.
+#![no_main]
+
+use std::io::Write;
+
+use ganvas_share::{Limits, Precision, decode_with, encode};
+use libfuzzer_sys::fuzz_target;
+
+fn wrap(choice: u8, body: &[u8]) -> Vec<u8> {
+    let version = 1 + (choice & 1);
+    let precision = (choice >> 1) % 9; // 0 = f32, 1 = f16, 2–8 bits
+    let flags = (choice >> 5) & if version == 1 { 3 } else { 7 };
+    let mut out = b"GNVS".to_vec();
+    out.extend([version, precision, flags, 0]);
+    out.extend((body.len() as u32).to_le_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(body);
+    out.extend(crc.sum().to_le_bytes());
+    let mut encoder = flate2::write::DeflateEncoder::new(out, flate2::Compression::none());
+    encoder.write_all(body).expect("writes to memory");
+    encoder.finish().expect("writes to memory")
+}
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&choice, body)) = input.split_first() else {
+        return;
+    };
+    let bytes = wrap(choice, body);
+    for limits in [Limits::LINK, Limits::FILE] {
+        if let Ok(model) = decode_with(&bytes, &limits) {
+            assert!(model.parameter_count() <= limits.max_values);
+            let again = encode(&model, Precision::F32).expect("a decoded model re-encodes");
+            assert_eq!(decode_with(&again, &Limits::FILE).expect("re-decodes"), model);
+        }
+    }
+});
