@@ -31,12 +31,15 @@ def demangle_crate(name):
     if m:
         n = int(m.group(1))
         start = m.end()
-        return name[start:start + n]
-    name = name.lstrip("<&*( ")
+        name = name[start:start + n]
+    for code, char in (("$LT$", "<"), ("$GT$", ">"), ("$RF$", "&"), ("$BP$", "*"),
+                       ("$u20$", " "), ("$C$", ","), ("$u7b$", "{"), ("$u7d$", "}"), ("..", "::")):
+        name = name.replace(code, char)
+    name = name.lstrip("_<&*( ")
     for prefix in ("impl ", "dyn ", "mut ", "const "):
         while name.startswith(prefix):
             name = name[len(prefix):].lstrip("<&*( ")
-    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(::|$)", name)
     return m.group(1) if m else "(other)"
 
 
