@@ -179,7 +179,8 @@ async fn time_to_digits(
 ) -> Result<String, String> {
     let setup = Setup::default().with_model(model);
     let start = now_ms();
-    let mut trainer = Trainer::new(&setup, device, None, Some(images)).map_err(|e| e.to_string())?;
+    let mut trainer =
+        Trainer::new(&setup, device, None, Some(images)).map_err(|e| e.to_string())?;
     let wanted = Wanted {
         manifold: false,
         arrows: false,
@@ -188,7 +189,6 @@ async fn time_to_digits(
         image: crate::images::ImageView::default(),
     };
     let mut chunk = 1;
-    let mut last: Option<crate::images::ImageQuality> = None;
     loop {
         let scored_at = now_ms();
         while now_ms() - scored_at < SCORE_INTERVAL_MS && now_ms() - start < limit_s * 1000.0 {
@@ -202,28 +202,24 @@ async fn time_to_digits(
         let frame = trainer.frame(wanted).await.map_err(|e| e.to_string())?;
         let seconds = (now_ms() - start) / 1000.0;
         let step = trainer.gan.step_count();
-        if let Some(q) = frame.quality.image {
-            last = Some(q);
-            let every_class = q.class_share.iter().all(|&share| share >= MIN_CLASS_SHARE);
-            if every_class && q.confidence >= MIN_CONFIDENCE {
-                return Ok(format!(
-                    "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_s\":{seconds:.1},\"digits_step\":{step},\"fd\":{:.1},\"confidence\":{:.3}}}",
-                    model.value(),
-                    q.fd,
-                    q.confidence
-                ));
-            }
-        } else {
+        let Some(q) = frame.quality.image else {
             return Err("no classifier score for this model".into());
+        };
+        let rarest = q.class_share.iter().copied().fold(1.0_f32, f32::min);
+        if rarest >= MIN_CLASS_SHARE && q.confidence >= MIN_CONFIDENCE {
+            return Ok(format!(
+                "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_s\":{seconds:.1},\"digits_step\":{step},\"fd\":{:.1},\"confidence\":{:.3}}}",
+                model.value(),
+                q.fd,
+                q.confidence
+            ));
         }
         if seconds >= limit_s {
-            let (fd, confidence, rarest) = last.map_or((0.0, 0.0, 0.0), |q| {
-                let rarest = q.class_share.iter().copied().fold(1.0_f32, f32::min);
-                (q.fd, q.confidence, rarest)
-            });
             return Ok(format!(
-                "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_s\":null,\"gave_up_s\":{limit_s},\"steps\":{step},\"fd\":{fd:.1},\"confidence\":{confidence:.3},\"rarest_share\":{rarest:.3}}}",
-                model.value()
+                "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_s\":null,\"gave_up_s\":{limit_s},\"steps\":{step},\"fd\":{:.1},\"confidence\":{:.3},\"rarest_share\":{rarest:.3}}}",
+                model.value(),
+                q.fd,
+                q.confidence
             ));
         }
     }
@@ -235,6 +231,47 @@ fn shipped_set(model: ModelChoice) -> ShippedSet {
         .into_iter()
         .find(|&set| ModelChoice::recommended(set) == model)
         .unwrap_or(ShippedSet::Mnist)
+}
+
+/// Loads the shipped sets `request` needs, timing each (fetch, gunzip, decode) in `lines`:
+/// image models are timed on MNIST; time to digits uses the set a model is for.
+async fn load_data(
+    request: &BenchRequest,
+    lines: &mut Vec<String>,
+    set_state: WriteSignal<String>,
+) -> Vec<(ShippedSet, ImageBundle)> {
+    let mut bundles = Vec::new();
+    if !request.models.iter().any(|m| m.is_image()) {
+        return bundles;
+    }
+    let mut sets = vec![ShippedSet::Mnist];
+    if request.digits.is_some() {
+        for &model in &request.models {
+            if !sets.contains(&shipped_set(model)) {
+                sets.push(shipped_set(model));
+            }
+        }
+    }
+    for set in sets {
+        set_state.set(format!("loading {}…", set.title()));
+        let start = now_ms();
+        match load::load_shipped(set, |_| {}).await {
+            Ok(bundle) => {
+                lines.push(format!(
+                    "{{\"dataset\":\"{}\",\"load_ms\":{:.0}}}",
+                    set.name(),
+                    now_ms() - start
+                ));
+                bundles.push((set, bundle));
+            }
+            Err(e) => lines.push(format!(
+                "{{\"dataset\":\"{}\",\"error\":\"{}\"}}",
+                set.name(),
+                e.replace('"', "'")
+            )),
+        }
+    }
+    bundles
 }
 
 /// The result lines as one JSON array.
@@ -284,38 +321,7 @@ pub fn Bench(
         if request.cpu {
             targets.push(("CPU", devices.cpu.clone()));
         }
-        // Image models are timed on MNIST; time to digits uses the set a model is for.
-        // Loading is timed too (fetch, gunzip, decode).
-        let mut sets = vec![ShippedSet::Mnist];
-        if request.digits.is_some() {
-            for &model in &request.models {
-                if !sets.contains(&shipped_set(model)) {
-                    sets.push(shipped_set(model));
-                }
-            }
-        }
-        let mut bundles = Vec::new();
-        if request.models.iter().any(|m| m.is_image()) {
-            for set in sets {
-                set_state.set(format!("loading {}…", set.title()));
-                let start = now_ms();
-                match load::load_shipped(set, |_| {}).await {
-                    Ok(bundle) => {
-                        lines.push(format!(
-                            "{{\"dataset\":\"{}\",\"load_ms\":{:.0}}}",
-                            set.name(),
-                            now_ms() - start
-                        ));
-                        bundles.push((set, bundle));
-                    }
-                    Err(e) => lines.push(format!(
-                        "{{\"dataset\":\"{}\",\"error\":\"{}\"}}",
-                        set.name(),
-                        e.replace('"', "'")
-                    )),
-                }
-            }
-        }
+        let bundles = load_data(&request, &mut lines, set_state).await;
         let bundle = |set: ShippedSet| bundles.iter().find(|(s, _)| *s == set).map(|(_, b)| b);
         for &model in &request.models {
             for (label, device) in &targets {

@@ -20,7 +20,10 @@ fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 /// Largest |a − b| over the largest |a|.
 fn relative(a: &[f32], b: &[f32]) -> f32 {
     let scale = a.iter().fold(0.0_f32, |m, v| m.max(v.abs())).max(1e-12);
-    let diff = a.iter().zip(b).fold(0.0_f32, |m, (x, y)| m.max((x - y).abs()));
+    let diff = a
+        .iter()
+        .zip(b)
+        .fold(0.0_f32, |m, (x, y)| m.max((x - y).abs()));
     diff / scale
 }
 
@@ -40,7 +43,9 @@ fn run(case: &Case, inputs: &[Vec<f32>; 3], device: &Device, track_weight: bool)
     let device = device.clone().autodiff();
     let [c_in, c_out] = case.channels;
     let k = case.kernel;
-    let tensor = |v: &Vec<f32>, shape: [usize; 4]| Tensor::<4>::from_data(TensorData::new(v.clone(), shape), &device);
+    let tensor = |v: &Vec<f32>, shape: [usize; 4]| {
+        Tensor::<4>::from_data(TensorData::new(v.clone(), shape), &device)
+    };
     let x = tensor(&inputs[0], [case.batch, c_in, case.size, case.size]).require_grad();
     let mut w = tensor(&inputs[1], [c_out, c_in, k, k]);
     if track_weight {
@@ -55,22 +60,77 @@ fn run(case: &Case, inputs: &[Vec<f32>; 3], device: &Device, track_weight: bool)
     );
     let y = conv2d(x.clone(), w.clone(), None, options);
     let out = (case.size + before + after - k) / case.stride + 1;
-    let r = tensor(&inputs[2][..case.batch * c_out * out * out].to_vec(), [case.batch, c_out, out, out]);
+    let r = tensor(
+        &inputs[2][..case.batch * c_out * out * out].to_vec(),
+        [case.batch, c_out, out, out],
+    );
     let loss = (y.clone() * r).sum();
     let grads = loss.backward();
     let gx = x.grad(&grads).expect("x is tracked");
-    let gw = if track_weight { values(w.grad(&grads).expect("w is tracked")) } else { Vec::new() };
+    let gw = if track_weight {
+        values(w.grad(&grads).expect("w is tracked"))
+    } else {
+        Vec::new()
+    };
     [values(y.inner()), values(gx), gw]
 }
 
 fn main() {
     let cases = [
-        Case { name: "3×3 s2 28→14 pad (0,1)", batch: 16, channels: [1, 64], size: 28, kernel: 3, stride: 2, padding: (0, 1) },
-        Case { name: "3×3 s2 14→7 pad (0,1)", batch: 16, channels: [64, 64], size: 14, kernel: 3, stride: 2, padding: (0, 1) },
-        Case { name: "3×3 s2 7→4 pad (1,1)", batch: 16, channels: [64, 64], size: 7, kernel: 3, stride: 2, padding: (1, 1) },
-        Case { name: "5×5 s2 28→14 pad (1,2)", batch: 16, channels: [1, 64], size: 28, kernel: 5, stride: 2, padding: (1, 2) },
-        Case { name: "5×5 s2 14→7 pad (1,2)", batch: 16, channels: [64, 128], size: 14, kernel: 5, stride: 2, padding: (1, 2) },
-        Case { name: "3×3 s1 14→14 pad (1,1)", batch: 16, channels: [64, 64], size: 14, kernel: 3, stride: 1, padding: (1, 1) },
+        Case {
+            name: "3×3 s2 28→14 pad (0,1)",
+            batch: 16,
+            channels: [1, 64],
+            size: 28,
+            kernel: 3,
+            stride: 2,
+            padding: (0, 1),
+        },
+        Case {
+            name: "3×3 s2 14→7 pad (0,1)",
+            batch: 16,
+            channels: [64, 64],
+            size: 14,
+            kernel: 3,
+            stride: 2,
+            padding: (0, 1),
+        },
+        Case {
+            name: "3×3 s2 7→4 pad (1,1)",
+            batch: 16,
+            channels: [64, 64],
+            size: 7,
+            kernel: 3,
+            stride: 2,
+            padding: (1, 1),
+        },
+        Case {
+            name: "5×5 s2 28→14 pad (1,2)",
+            batch: 16,
+            channels: [1, 64],
+            size: 28,
+            kernel: 5,
+            stride: 2,
+            padding: (1, 2),
+        },
+        Case {
+            name: "5×5 s2 14→7 pad (1,2)",
+            batch: 16,
+            channels: [64, 128],
+            size: 14,
+            kernel: 5,
+            stride: 2,
+            padding: (1, 2),
+        },
+        Case {
+            name: "3×3 s1 14→14 pad (1,1)",
+            batch: 16,
+            channels: [64, 64],
+            size: 14,
+            kernel: 3,
+            stride: 1,
+            padding: (1, 1),
+        },
     ];
     let cpu = device::cpu();
     let gpu = match device::gpu() {
@@ -80,20 +140,30 @@ fn main() {
             return;
         }
     };
-    println!("{:<26} {:>9}  {:>10} {:>10} {:>10}", "convolution", "weights", "output", "grad x", "grad w");
+    println!(
+        "{:<26} {:>9}  {:>10} {:>10} {:>10}",
+        "convolution", "weights", "output", "grad x", "grad w"
+    );
     for case in &cases {
         let normal = Distribution::Normal(0.0, 1.0);
         let [c_in, c_out] = case.channels;
         let n = |shape: [usize; 4]| values(Tensor::<4>::random(shape, normal, &cpu));
         let inputs = [
             n([case.batch, c_in, case.size, case.size]),
-            n([c_out, c_in, case.kernel, case.kernel]).iter().map(|v| v * 0.1).collect(),
+            n([c_out, c_in, case.kernel, case.kernel])
+                .iter()
+                .map(|v| v * 0.1)
+                .collect(),
             n([case.batch, c_out, case.size, case.size]),
         ];
         for track in [true, false] {
             let a = run(case, &inputs, &cpu, track);
             let b = run(case, &inputs, &gpu, track);
-            let gw = if track { format!("{:10.2e}", relative(&a[2], &b[2])) } else { format!("{:>10}", "-") };
+            let gw = if track {
+                format!("{:10.2e}", relative(&a[2], &b[2]))
+            } else {
+                format!("{:>10}", "-")
+            };
             println!(
                 "{:<26} {:>9}  {:10.2e} {:10.2e} {gw}",
                 case.name,

@@ -59,7 +59,11 @@ mod tests {
             .filter(|l| !l.split('#').next().unwrap_or("").trim().is_empty())
             .count();
         assert!(lines > 0, "the list names no model");
-        assert_eq!(trained_models().len(), lines, "a line of trained.txt is malformed");
+        assert_eq!(
+            trained_models().len(),
+            lines,
+            "a line of trained.txt is malformed"
+        );
     }
 
     #[test]
@@ -71,7 +75,10 @@ mod tests {
         );
         assert_eq!(parse_line("# only a comment"), None);
         assert_eq!(parse_line("mnist-fast mnist file.ganvas many 3000"), None);
-        assert_eq!(parse_line("mnist-fast mnist file.ganvas 12 3000 extra"), None);
+        assert_eq!(
+            parse_line("mnist-fast mnist file.ganvas 12 3000 extra"),
+            None
+        );
     }
 
     #[test]

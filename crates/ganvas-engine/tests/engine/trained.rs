@@ -15,11 +15,20 @@ use crate::shipped::{classifier, load, read};
 
 fn snapshot(trained: &TrainedModel) -> Snapshot {
     let bytes = read(&format!("models/{}", trained.file));
-    assert_eq!(bytes.len(), trained.bytes, "{}: trained.txt is stale", trained.file);
+    assert_eq!(
+        bytes.len(),
+        trained.bytes,
+        "{}: trained.txt is stale",
+        trained.file
+    );
     let payload = ganvas_share::decode(&bytes).expect("a valid .ganvas file");
     let settings = format!("model={}&data={}", trained.model, trained.data);
     assert_eq!(payload.settings, settings, "{}", trained.file);
-    assert!(payload.discriminator.is_some(), "{}: D is needed to train on", trained.file);
+    assert!(
+        payload.discriminator.is_some(),
+        "{}: D is needed to train on",
+        trained.file
+    );
     Snapshot::from_payload(payload).expect("a snapshot")
 }
 
@@ -71,9 +80,12 @@ fn recommended_starting_points_draw_every_class_clearly() {
             continue;
         }
         let set = ShippedSet::from_name(trained.data).expect("a shipped set");
-        let mut gan =
-            Gan::from_snapshot(&snapshot(&trained), data(&trained, preset, &device), &device)
-            .expect("opens");
+        let mut gan = Gan::from_snapshot(
+            &snapshot(&trained),
+            data(&trained, preset, &device),
+            &device,
+        )
+        .expect("opens");
         let samples = gan.generate(1_000, None).expect("generates");
         let score = block_on(score_images(&classifier(set), samples)).expect("scores");
         eprintln!(
@@ -100,5 +112,8 @@ fn the_models_folder_stays_under_4_mb() {
         .map(|entry| entry.expect("an entry").metadata().expect("metadata").len())
         .sum();
     eprintln!("static/models: {bytes} bytes");
-    assert!(bytes < 4_000_000, "static/models holds {bytes} bytes: choose a lower precision");
+    assert!(
+        bytes < 4_000_000,
+        "static/models holds {bytes} bytes: choose a lower precision"
+    );
 }
