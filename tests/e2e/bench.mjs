@@ -17,7 +17,7 @@ const server = await serve();
 const browser = await launch();
 let report = { query: '', results: [], wasm: [] };
 try {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ serviceWorkers: 'block' });
   page.on('pageerror', (e) => console.error(`page error: ${e}`));
   const query = `?bench=${models}&backend=${backend}&steps=${steps}${seconds ? `&seconds=${seconds}` : ''}`
     + `${digits && Number(digits) > 0 ? `&digits=${digits}` : ''}`;

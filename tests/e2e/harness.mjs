@@ -12,6 +12,7 @@ export const SHOTS = join(ROOT, 'target', 'e2e');
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.png': 'image/png', '.json': 'application/json',
+  '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json',
 };
 
 /** Serves DIST on a free loopback port; resolves to { url, close }. */
@@ -50,9 +51,13 @@ export async function launch({ webgpu = true } = {}) {
   });
 }
 
-/** Opens the app; resolves once the status line shows the device it trains on. */
+/**
+ * Opens the app; resolves once the status line shows the device it trains on. The service
+ * worker is blocked (each test page is a fresh profile: installing it would copy the whole
+ * site into its cache every time); `offline.test.mjs` tests it.
+ */
 export async function open(browser, url, query = '') {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, serviceWorkers: 'block' });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

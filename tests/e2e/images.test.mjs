@@ -114,6 +114,8 @@ test('mnist-fast trains on WebGPU too, and starts from its trained model', async
     await page.getByText(/^Opened mnist-fast after \d+ training steps on mnist/).waitFor({ timeout: 60_000 });
     const opened = (await status(page)).step;
     assert.ok(opened >= 1000, `the trained model is at step ${opened}`);
+    // No loss was measured on it yet: the status line says so rather than showing 0.000.
+    assert.match((await status(page)).text, /D loss — · G loss —/);
     await page.waitForFunction(
       (old) => {
         const text = document.querySelector('[aria-label="Image quality figures"]')?.innerText ?? '';
@@ -196,6 +198,17 @@ test('uploads: bad files are refused with a message, IDX images train', async ()
     })));
     await page.getByRole('alert').filter({ hasText: 'mixed sizes' }).waitFor();
     assert.match(await page.getByRole('alert').innerText(), /digit-0\.png is 20×20, digit-1\.png is 30×30/);
+
+    // Labels are checked before the upload is accepted: 37 is no digit class.
+    const labels = Buffer.concat([
+      Buffer.from([0, 0, 8, 1, 0, 0, 0, 50]), Buffer.from(Array.from({ length: 50 }, (_, i) => (i === 7 ? 37 : i % 10))),
+    ]);
+    await upload.setInputFiles([
+      { name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: idxImages(50) },
+      { name: 'train-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: labels },
+    ]);
+    await page.getByRole('alert').filter({ hasText: 'label 37 (image 8) is not a digit class 0–9' }).waitFor();
+    assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'quadratic');
 
     await upload.setInputFiles({ name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: idxImages(50) });
     await samples(page).waitFor({ timeout: 60_000 });

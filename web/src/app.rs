@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::bench::{Bench, BenchRequest};
 use crate::buttons::{single, toggle};
+use crate::checkpoint::ResumeOffer;
 use crate::controls::Controls;
 use crate::explain::Explain;
 use crate::images::views::{ImageQualityPanel, ImageStage, LatentPanel};
@@ -74,8 +75,17 @@ fn PlaygroundPage() -> impl IntoView {
             <p class="tagline">"Train a GAN in your browser, on your own GPU."</p>
         </header>
         <Show when=move || ctx.banner.get().is_some()>
-            <p class="banner" role="note">{move || ctx.banner.get().unwrap_or_default()}</p>
+            <div class="banner" role="note">
+                <p>{move || ctx.banner.get().unwrap_or_default()}</p>
+                <Show when=move || ctx.banner_detail.get().is_some()>
+                    <details>
+                        <summary>"Technical detail"</summary>
+                        <code>{move || ctx.banner_detail.get().unwrap_or_default()}</code>
+                    </details>
+                </Show>
+            </div>
         </Show>
+        <ResumeOffer />
         <main class:presenter=move || ctx.presenter.get()>
             <Controls />
             <section class="views" aria-label="Views">

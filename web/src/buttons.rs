@@ -28,11 +28,11 @@ pub fn single(ctx: Ctx, what: Single) {
         match stats.read().await {
             Ok(values) => ctx.live.update(|live| match what {
                 Single::Step => {
-                    live.d_loss = values.d_loss;
-                    live.g_loss = values.g_loss;
+                    live.d_loss = Some(values.d_loss);
+                    live.g_loss = Some(values.g_loss);
                 }
-                Single::Discriminator => live.d_loss = values.d_loss,
-                Single::Generator => live.g_loss = values.g_loss,
+                Single::Discriminator => live.d_loss = Some(values.d_loss),
+                Single::Generator => live.g_loss = Some(values.g_loss),
             }),
             Err(e) => ctx.error.set(Some(format!("Could not read the step: {e}"))),
         }

@@ -4,6 +4,10 @@ use ganvas_engine::data::{ShippedSet, Toy2d, parse_points};
 use ganvas_engine::loss::LossKind;
 use ganvas_engine::model::{Activation, NoiseKind};
 use ganvas_engine::optim::OptimizerKind;
+use ganvas_engine::training::limits::{
+    BATCH, D_LR, D_STEPS, G_LR, G_STEPS, HIDDEN_LAYERS, INSTANCE_NOISE, INSTANCE_NOISE_DECAY,
+    LABEL_FLIP, NOISE_DIM, REAL_LABEL, REPLAY, WIDTH,
+};
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -262,10 +266,10 @@ fn ModelControls() -> impl IntoView {
                 selected=Signal::derive(move || ctx.setup.get().model.value().to_string())
                 on_value=on_model />
             <Show when=move || ctx.setup.get().model == ModelChoice::Mlp>
-                <NumberField id="layers" label="Hidden layers" min=0.0 max=6.0 step="1" integer=true
+                <NumberField id="layers" label="Hidden layers" min=HIDDEN_LAYERS.min max=HIDDEN_LAYERS.max step="1" integer=HIDDEN_LAYERS.integer
                     value=Signal::derive(move || ctx.setup.get().shape.layers as f64)
                     on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.shape.layers = v as usize)) />
-                <NumberField id="width" label="Units per layer" min=1.0 max=1024.0 step="1" integer=true
+                <NumberField id="width" label="Units per layer" min=WIDTH.min max=WIDTH.max step="1" integer=WIDTH.integer
                     value=Signal::derive(move || ctx.setup.get().shape.width as f64)
                     on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.shape.width = v as usize)) />
                 <SelectField id="activation" label="Activation" options=pairs(&activations, Activation::name)
@@ -290,7 +294,7 @@ fn ModelControls() -> impl IntoView {
                     let noise = if v == "normal" { NoiseKind::Normal } else { NoiseKind::Uniform };
                     change(ctx, true, |s| s.noise = noise);
                 }) />
-            <NumberField id="noise-dim" label="Noise dimensions" min=1.0 max=64.0 step="1" integer=true
+            <NumberField id="noise-dim" label="Noise dimensions" min=NOISE_DIM.min max=NOISE_DIM.max step="1" integer=NOISE_DIM.integer
                 value=Signal::derive(move || ctx.setup.get().noise_dim as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, true, |s| s.noise_dim = v as usize)) />
             </div>
@@ -371,21 +375,21 @@ fn TrainingControls() -> impl IntoView {
                 }) />
             <div data-hide="optimizers" class="group">
             {optimizer_field("g-optimizer", "G optimiser", true)}
-            <NumberField id="g-lr" label="G learning rate" min=0.0 max=1.0
+            <NumberField id="g-lr" label="G learning rate" min=G_LR.min max=G_LR.max integer=G_LR.integer
                 value=Signal::derive(move || train().generator_optimizer.lr)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.generator_optimizer.lr = v)) />
             {optimizer_field("d-optimizer", "D optimiser", false)}
-            <NumberField id="d-lr" label="D learning rate" min=0.0 max=1.0
+            <NumberField id="d-lr" label="D learning rate" min=D_LR.min max=D_LR.max integer=D_LR.integer
                 value=Signal::derive(move || train().discriminator_optimizer.lr)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.discriminator_optimizer.lr = v)) />
             </div>
-            <NumberField id="batch" label="Batch size" min=1.0 max=4096.0 step="1" integer=true
+            <NumberField id="batch" label="Batch size" min=BATCH.min max=BATCH.max step="1" integer=BATCH.integer
                 value=Signal::derive(move || train().batch_size as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.batch_size = v as usize)) />
-            <NumberField id="k" label="D steps per G step (k)" min=1.0 max=50.0 step="1" integer=true
+            <NumberField id="k" label="D steps per G step (k)" min=D_STEPS.min max=D_STEPS.max step="1" integer=D_STEPS.integer
                 value=Signal::derive(move || train().d_steps as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.d_steps = v as usize)) />
-            <NumberField id="g-steps" label="G steps per step" min=1.0 max=50.0 step="1" integer=true
+            <NumberField id="g-steps" label="G steps per step" min=G_STEPS.min max=G_STEPS.max step="1" integer=G_STEPS.integer
                 value=Signal::derive(move || train().g_steps as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.g_steps = v as usize)) />
         </fieldset>
@@ -400,19 +404,19 @@ fn TrickControls() -> impl IntoView {
     view! {
         <details data-hide="tricks">
             <summary>"Tricks"</summary>
-            <NumberField id="real-label" label="Real label (one-sided smoothing; 1 = off)" min=0.5 max=1.0
+            <NumberField id="real-label" label="Real label (one-sided smoothing; 1 = off)" min=REAL_LABEL.min max=REAL_LABEL.max integer=REAL_LABEL.integer
                 value=Signal::derive(move || tricks().real_label)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.real_label = v)) />
-            <NumberField id="label-flip" label="Label flip probability" min=0.0 max=0.5
+            <NumberField id="label-flip" label="Label flip probability" min=LABEL_FLIP.min max=LABEL_FLIP.max integer=LABEL_FLIP.integer
                 value=Signal::derive(move || tricks().label_flip)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.label_flip = v)) />
-            <NumberField id="instance-noise" label="Instance noise σ" min=0.0 max=5.0
+            <NumberField id="instance-noise" label="Instance noise σ" min=INSTANCE_NOISE.min max=INSTANCE_NOISE.max integer=INSTANCE_NOISE.integer
                 value=Signal::derive(move || tricks().instance_noise)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.instance_noise = v)) />
-            <NumberField id="noise-decay" label="Instance noise decays over (steps)" min=0.0 max=1_000_000.0 step="1" integer=true
+            <NumberField id="noise-decay" label="Instance noise decays over (steps)" min=INSTANCE_NOISE_DECAY.min max=INSTANCE_NOISE_DECAY.max step="1" integer=INSTANCE_NOISE_DECAY.integer
                 value=Signal::derive(move || tricks().instance_noise_decay_steps as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.instance_noise_decay_steps = v as u64)) />
-            <NumberField id="replay" label="Replay buffer (fakes kept)" min=0.0 max=100_000.0 step="1" integer=true
+            <NumberField id="replay" label="Replay buffer (fakes kept)" min=REPLAY.min max=REPLAY.max step="1" integer=REPLAY.integer
                 value=Signal::derive(move || tricks().replay_capacity as f64)
                 on_value=Callback::new(move |v: f64| change(ctx, false, |s| s.train.tricks.replay_capacity = v as usize)) />
         </details>

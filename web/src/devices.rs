@@ -34,8 +34,10 @@ impl Requested {
 pub struct Devices {
     /// The Flex CPU device (always there).
     pub cpu: Device,
-    /// The WebGPU device, if it initialised.
+    /// The WebGPU device, if it initialised (and until it stops).
     pub gpu: Option<Device>,
+    /// Says when the WebGPU device stops (lost, or out of memory).
+    pub gpu_watch: Option<device::GpuWatch>,
     /// Why WebGPU is not available, to show in a banner.
     pub gpu_problem: Option<String>,
 }
@@ -47,6 +49,7 @@ pub async fn init(requested: Requested) -> Devices {
         return Devices {
             cpu,
             gpu: None,
+            gpu_watch: None,
             gpu_problem: None,
         };
     }
@@ -54,23 +57,43 @@ pub async fn init(requested: Requested) -> Devices {
         return Devices {
             cpu,
             gpu: None,
-            gpu_problem: Some(
-                "this browser does not offer WebGPU (navigator.gpu is missing)".into(),
-            ),
+            gpu_watch: None,
+            gpu_problem: Some(MISSING.into()),
         };
     }
-    match device::gpu_async().await {
-        Ok(gpu) => Devices {
+    match device::gpu_watched_async().await {
+        Ok((gpu, watch)) => Devices {
             cpu,
             gpu: Some(gpu),
+            gpu_watch: Some(watch),
             gpu_problem: None,
         },
         Err(error) => Devices {
             cpu,
             gpu: None,
+            gpu_watch: None,
             gpu_problem: Some(error.to_string()),
         },
     }
+}
+
+/// The technical reason when the browser has no WebGPU at all.
+const MISSING: &str = "navigator.gpu is missing";
+
+/// What the page says when WebGPU is unavailable (`problem`, the technical reason, is shown
+/// folded away beside it): what happened, what it costs, and how to get WebGPU.
+pub fn fallback_message(problem: &str) -> String {
+    let what = if problem == MISSING {
+        "This browser does not offer WebGPU"
+    } else {
+        "This browser has WebGPU but could not start it on this computer's graphics (the driver may be blocked or missing)"
+    };
+    format!(
+        "{what}, so GANvas trains on the CPU instead: the 2D GANs run as well, image GANs more \
+         slowly. WebGPU comes with Chrome and Edge 113 or later (Windows, macOS, ChromeOS, \
+         Android), Safari 26 and Firefox 141 on Windows; on Linux, Chrome needs \
+         chrome://flags/#enable-unsafe-webgpu turned on."
+    )
 }
 
 fn browser_has_webgpu() -> bool {

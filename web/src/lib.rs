@@ -11,6 +11,7 @@
 pub mod app;
 pub mod bench;
 pub mod buttons;
+pub mod checkpoint;
 pub mod controls;
 pub mod devices;
 pub mod download;
@@ -50,6 +51,29 @@ pub fn run_constructors_once() {
 
 /// Mounts the app on the page's body.
 pub fn mount() {
-    console_error_panic_hook::set_once();
+    set_panic_hook();
     leptos::mount::mount_to_body(app::App);
+}
+
+/// On a panic: the message and stack to the console, and a banner over the stopped page with
+/// "Save your run" (the last checkpoint, held outside wasm) and "Reload" (see
+/// [`checkpoint::show_panic_banner`]). The module cannot go on after a panic (it is built to
+/// abort), so the banner is plain DOM that needs nothing from it.
+pub fn set_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let message = match info.payload().downcast_ref::<&str>() {
+            Some(text) => (*text).to_string(),
+            None => info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "a panic".to_string()),
+        };
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        checkpoint::show_panic_banner(&format!("{message}{place}"));
+    }));
 }

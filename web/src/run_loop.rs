@@ -5,6 +5,7 @@ use burn::tensor::Device;
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::checkpoint;
 use crate::devices::{self, Requested};
 use crate::setup::Setup;
 use crate::state::{Ctx, DeviceChoice, HISTORY, Point};
@@ -82,9 +83,8 @@ pub async fn start(ctx: Ctx) {
     };
     let devices = devices::init(requested).await;
     if let Some(problem) = &devices.gpu_problem {
-        ctx.banner.set(Some(format!(
-            "WebGPU is unavailable ({problem}); training on the CPU instead."
-        )));
+        ctx.banner.set(Some(devices::fallback_message(problem)));
+        ctx.banner_detail.set(Some(problem.clone()));
     }
     ctx.gpu_available.set(devices.gpu.is_some());
     let choice = match (&devices.gpu, requested) {
@@ -137,7 +137,10 @@ pub async fn start(ctx: Ctx) {
                 "The model in this link could not be opened: {problem}. A fresh model is shown instead."
             )));
         }
-        None => ctx.reset(),
+        None => {
+            ctx.reset();
+            crate::checkpoint::offer_stored(ctx).await;
+        }
     }
     ctx.ready.set(true);
     if ctx.start_training.get_untracked() {
@@ -152,16 +155,65 @@ const MAX_VIEW_INTERVAL_MS: f64 = 250.0;
 /// Fewest milliseconds between classifier scores of generated images while training.
 pub const SCORE_INTERVAL_MS: f64 = 3000.0;
 
+/// One message channel to ourselves for the whole page (not one per yield): the resolvers of
+/// pending yields, answered in order as the messages arrive.
+struct Yielder {
+    _channel: web_sys::MessageChannel,
+    port: web_sys::MessagePort,
+    waiting: std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<js_sys::Function>>>,
+}
+
+impl Yielder {
+    fn new() -> Option<Self> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let waiting = std::rc::Rc::new(std::cell::RefCell::new(std::collections::VecDeque::<
+            js_sys::Function,
+        >::new()));
+        let queue = std::rc::Rc::clone(&waiting);
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            let next = queue.borrow_mut().pop_front();
+            if let Some(resolve) = next {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The handler lives as long as the page, as the channel does.
+        on_message.forget();
+        Some(Yielder {
+            port: channel.port2(),
+            _channel: channel,
+            waiting,
+        })
+    }
+
+    /// Queues `resolve` to be called when the browser is next idle; false if it cannot.
+    fn post(&self, resolve: &js_sys::Function) -> bool {
+        self.waiting.borrow_mut().push_back(resolve.clone());
+        if self.port.post_message(&wasm_bindgen::JsValue::NULL).is_ok() {
+            true
+        } else {
+            self.waiting.borrow_mut().pop_back();
+            false
+        }
+    }
+}
+
+thread_local! {
+    static YIELDER: Option<Yielder> = Yielder::new();
+}
+
 /// Yields to the browser (input, rendering) and resumes as soon as it is idle again: a
 /// message to ourselves, which unlike `setTimeout(0)` is not clamped to 4 ms.
 pub async fn yield_now() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let Ok(channel) = web_sys::MessageChannel::new() else {
+        let posted = YIELDER.with(|y| y.as_ref().is_some_and(|y| y.post(&resolve)));
+        if !posted {
             let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-            return;
-        };
-        channel.port1().set_onmessage(Some(&resolve));
-        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+        }
     });
     let _ = JsFuture::from(promise).await;
 }
@@ -266,6 +318,202 @@ fn record_timelapse(ctx: Ctx, step: u64, images: &crate::images::ImageFrame) {
     ctx.timelapse_frames.set(frames);
 }
 
+/// Why the GPU stopped, when the page trains on it and it has.
+fn gpu_stopped(ctx: Ctx) -> Option<String> {
+    if ctx.device.get_untracked() != DeviceChoice::Gpu {
+        return None;
+    }
+    ctx.session.with_value(|s| {
+        s.devices
+            .as_ref()?
+            .gpu_watch
+            .as_ref()?
+            .stopped()
+            .map(str::to_string)
+    })
+}
+
+/// The GPU stopped: the page goes on on the CPU, from the last checkpoint (a fresh model
+/// when nothing was checkpointed), and says so. Training keeps running if it was.
+pub async fn move_to_cpu(ctx: Ctx, trainer: &mut Trainer, why: &str) {
+    ctx.session.update_value(|s| {
+        if let Some(devices) = s.devices.as_mut() {
+            devices.gpu = None;
+            devices.gpu_watch = None;
+        }
+    });
+    ctx.gpu_available.set(false);
+    ctx.auto_device.set(None);
+    ctx.device.set(DeviceChoice::Cpu);
+    ctx.device_reason.set("the GPU stopped".into());
+    let message = if let Ok(restored) = checkpoint::restore(ctx, trainer).await {
+        let step = restored.gan.step_count();
+        if let Some(scene) = restored.points_scene() {
+            ctx.scene.set(scene);
+        }
+        *trainer = restored;
+        ctx.live.update(|l| {
+            l.step = step;
+            l.d_loss = None;
+            l.g_loss = None;
+        });
+        format!(
+            "The GPU stopped ({why}). Training goes on on the CPU from step {step}, the last checkpoint."
+        )
+    } else {
+        ctx.running.set(false);
+        ctx.reset(); // replaces the trainer the loop holds
+        format!(
+            "The GPU stopped ({why}). Nothing had been checkpointed yet, so a fresh model was built on the CPU."
+        )
+    };
+    ctx.error.set(Some(message));
+    ctx.redraw.set(1);
+}
+
+/// Takes the trainer out of the session for a chunk (Save and Copy link wait for it).
+fn lend(ctx: Ctx) -> Option<Trainer> {
+    ctx.session
+        .try_update_value(|s| {
+            let trainer = s.trainer.take();
+            s.lent = trainer.is_some();
+            trainer
+        })
+        .flatten()
+}
+
+/// Puts the trainer back; false (and it is dropped) when a reset replaced it meanwhile.
+fn hand_back(ctx: Ctx, trainer: Trainer) -> bool {
+    ctx.session
+        .try_update_value(|s| {
+            s.lent = false;
+            if s.trainer.is_some() {
+                false
+            } else {
+                s.trainer = Some(trainer);
+                true
+            }
+        })
+        .unwrap_or(false)
+}
+
+/// Milliseconds before a checkpoint that failed its checks is tried again.
+const CHECKPOINT_RETRY_MS: f64 = 5_000.0;
+
+/// When the loop takes checkpoints: when training starts (before the first chunk, so a run
+/// that diverges at once can still roll back), every [`checkpoint::interval_ms`], and on pause.
+struct Checkpoints {
+    interval: f64,
+    /// When one last failed its checks: it is retried only after [`CHECKPOINT_RETRY_MS`],
+    /// not every chunk.
+    failed: f64,
+    /// Whether the loop's last turn was training (a turn that finds it paused checkpoints).
+    was_running: bool,
+}
+
+impl Checkpoints {
+    fn new() -> Self {
+        Checkpoints {
+            interval: checkpoint::interval_ms(),
+            failed: f64::NEG_INFINITY,
+            was_running: false,
+        }
+    }
+
+    /// Before a chunk: a checkpoint if one is due.
+    async fn before_chunk(&mut self, ctx: Ctx, trainer: &Trainer) {
+        if checkpoint::due(ctx, trainer, self.interval)
+            && now_ms() - self.failed >= CHECKPOINT_RETRY_MS
+            && !keep_checkpoint(ctx, trainer).await
+        {
+            self.failed = now_ms();
+        }
+    }
+
+    /// After a turn: pausing keeps the state it stopped at.
+    async fn after_turn(&mut self, ctx: Ctx, trainer: &Trainer, paused: bool) {
+        if paused
+            && self.was_running
+            && checkpoint::held_step(ctx, trainer) != Some(trainer.gan.step_count())
+        {
+            let _ = keep_checkpoint(ctx, trainer).await;
+        }
+        self.was_running = !paused;
+    }
+}
+
+/// Takes a checkpoint; one that fails its checks leaves the last good one (and says why in
+/// the console: nothing the user did is lost). Returns whether it was kept.
+async fn keep_checkpoint(ctx: Ctx, trainer: &Trainer) -> bool {
+    match checkpoint::take(ctx, trainer).await {
+        Ok(_) => true,
+        Err(e) => {
+            web_sys::console::warn_1(&format!("checkpoint not taken: {e}").into());
+            false
+        }
+    }
+}
+
+/// Trains one chunk (after a checkpoint, when one is due) and reads its statistics: whole
+/// steps done, and the read's outcome. A chunk whose statistics are not finite has diverged:
+/// the trainer is rolled back.
+async fn train_chunk(
+    ctx: Ctx,
+    trainer: &mut Trainer,
+    chunk: &mut Chunk,
+    pending: &mut Pending,
+    checkpoints: &mut Checkpoints,
+) -> (usize, ganvas_engine::Result<()>) {
+    checkpoints.before_chunk(ctx, trainer).await;
+    let began = now_ms();
+    let steps = trainer.run_for(FRAME_BUDGET_MS, chunk.max_updates, now_ms);
+    let read = trainer.read_stats().await;
+    chunk.adapt(now_ms() - began);
+    match read {
+        Ok(Some(mean)) if !mean.is_finite() => {
+            *pending = Pending::default();
+            roll_back(ctx, trainer, mean).await;
+            return (steps, Ok(()));
+        }
+        Ok(Some(mean)) => pending.add(mean, steps),
+        Ok(None) => {}
+        Err(e) => return (steps, Err(e)),
+    }
+    (steps, Ok(()))
+}
+
+/// Training diverged (a statistic is NaN or infinite): pauses, and replaces the trainer with
+/// one rebuilt from the last good checkpoint (keeping the diverged one when none can be
+/// restored), saying what happened.
+async fn roll_back(ctx: Ctx, trainer: &mut Trainer, values: StepValues) {
+    ctx.running.set(false);
+    let at = trainer.gan.step_count();
+    let what = format!("D loss {}, G loss {}", values.d_loss, values.g_loss);
+    let message = match checkpoint::restore(ctx, trainer).await {
+        Ok(restored) => {
+            let back = restored.gan.step_count();
+            if let Some(scene) = restored.points_scene() {
+                ctx.scene.set(scene);
+            }
+            *trainer = restored;
+            format!(
+                "Training diverged at step {at} ({what}); rolled back to step {back}, the last good checkpoint. Try a lower learning rate."
+            )
+        }
+        Err(e) => format!(
+            "Training diverged at step {at} ({what}) and could not be rolled back ({e}). Press Reset and try a lower learning rate."
+        ),
+    };
+    ctx.error.set(Some(message));
+    let step = trainer.gan.step_count();
+    ctx.live.update(|l| {
+        l.step = step;
+        l.d_loss = None;
+        l.g_loss = None;
+    });
+    ctx.redraw.set(1);
+}
+
 /// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
 /// each chunk's statistics (so a GPU queue never runs far ahead), yields to the browser
 /// between chunks, and updates the views about 30 times a second. Paused, it only redraws
@@ -281,30 +529,45 @@ pub async fn training_loop(ctx: Ctx) {
     let mut chunk = Chunk::default();
     // Steps trained since the views last showed them (Pause must not leave them unshown).
     let mut unshown = false;
+    let mut checkpoints = Checkpoints::new();
     loop {
         let running = ctx.running.get_untracked();
-        if !running && !unshown && ctx.redraw.get_untracked() == 0 {
+        if !running
+            && !unshown
+            && !checkpoints.was_running
+            && ctx.redraw.get_untracked() == 0
+            && gpu_stopped(ctx).is_none()
+        {
             next_frame().await;
             continue;
         }
-        let Some(mut trainer) = ctx.session.try_update_value(|s| s.trainer.take()).flatten() else {
+        let Some(mut trainer) = lend(ctx) else {
             next_frame().await;
             continue;
         };
+        if let Some(why) = gpu_stopped(ctx) {
+            pending = Pending::default();
+            move_to_cpu(ctx, &mut trainer, &why).await;
+        }
         let mut steps = 0;
         let mut result = Ok(None);
         if running {
-            let began = now_ms();
-            steps = trainer.run_for(FRAME_BUDGET_MS, chunk.max_updates, now_ms);
-            match trainer.read_stats().await {
-                Ok(Some(mean)) => pending.add(mean, steps),
-                Ok(None) => {}
-                Err(e) => result = Err(e),
-            }
-            chunk.adapt(now_ms() - began);
+            let (done, read) = train_chunk(
+                ctx,
+                &mut trainer,
+                &mut chunk,
+                &mut pending,
+                &mut checkpoints,
+            )
+            .await;
+            steps = done;
+            result = read.map(|()| None);
         }
         // Paused while this chunk ran (or never running): show the final state now.
         let paused = !ctx.running.get_untracked();
+        if result.is_ok() {
+            checkpoints.after_turn(ctx, &trainer, paused).await;
+        }
         let show = result.is_ok()
             && (paused || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
         if show {
@@ -319,19 +582,7 @@ pub async fn training_loop(ctx: Ctx) {
             }
         }
         let step = trainer.gan.step_count();
-        // Put it back unless a reset replaced it meanwhile.
-        let replaced = ctx
-            .session
-            .try_update_value(|s| {
-                if s.trainer.is_some() {
-                    true
-                } else {
-                    s.trainer = Some(trainer);
-                    false
-                }
-            })
-            .unwrap_or(true);
-        if replaced {
+        if !hand_back(ctx, trainer) {
             pending = Pending::default();
             continue;
         }
@@ -347,8 +598,8 @@ pub async fn training_loop(ctx: Ctx) {
                 }
                 live.step = step;
                 if let Some(stats) = pending.take_mean() {
-                    live.d_loss = stats.d_loss;
-                    live.g_loss = stats.g_loss;
+                    live.d_loss = Some(stats.d_loss);
+                    live.g_loss = Some(stats.g_loss);
                     record(ctx, stats, frame.quality);
                 }
                 ctx.live.set(live);
@@ -365,6 +616,8 @@ pub async fn training_loop(ctx: Ctx) {
                 unshown = true;
                 yield_now().await;
             }
+            // The GPU stopped mid-chunk: the next turn moves to the CPU.
+            Err(ganvas_engine::Error::DeviceLost(_)) if gpu_stopped(ctx).is_some() => {}
             Err(e) => {
                 ctx.running.set(false);
                 ctx.error.set(Some(format!("Training stopped: {e}")));

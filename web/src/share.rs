@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::link::{self, LinkSettings, Start};
+use crate::run_loop::{next_frame, now_ms};
 use crate::state::{Ctx, DRAW_BOUNDS, Live};
 use crate::trainer::Trainer;
 
@@ -45,20 +46,42 @@ fn base_url() -> String {
         .unwrap_or_default()
 }
 
+/// Longest wait for the training loop to hand the model back, in milliseconds.
+const HAND_BACK_MS: f64 = 30_000.0;
+
 /// Reads the training GAN's snapshot (the trainer is lent out while the read is in flight).
+/// While training, the loop has the model out for a chunk at a time: this waits for it. When
+/// the GPU has stopped, it waits for the loop to move the model to the CPU (from the last
+/// checkpoint) and reads it there.
 async fn snapshot(ctx: Ctx, parts: SnapshotParts) -> Result<Snapshot, String> {
-    let trainer = ctx
-        .session
-        .try_update_value(|s| s.trainer.take())
-        .flatten()
-        .ok_or_else(|| "there is no model yet".to_string())?;
-    let result = trainer.gan.snapshot(parts).await;
-    ctx.session.update_value(|s| {
-        if s.trainer.is_none() {
-            s.trainer = Some(trainer);
+    let asked = now_ms();
+    loop {
+        let (trainer, lent) = ctx
+            .session
+            .try_update_value(|s| (s.trainer.take(), s.lent))
+            .unwrap_or((None, false));
+        let Some(trainer) = trainer else {
+            if !lent || now_ms() - asked > HAND_BACK_MS {
+                return Err("there is no model yet".to_string());
+            }
+            next_frame().await;
+            continue;
+        };
+        let result = trainer.gan.snapshot(parts).await;
+        ctx.session.update_value(|s| {
+            if s.trainer.is_none() {
+                s.trainer = Some(trainer);
+            }
+        });
+        match result {
+            Err(ganvas_engine::Error::DeviceLost(_)) if now_ms() - asked <= HAND_BACK_MS => {
+                // The loop notices the stopped GPU within a frame and rebuilds on the CPU.
+                ctx.redraw.set(1);
+                next_frame().await;
+            }
+            other => return other.map_err(|e| e.to_string()),
         }
-    });
-    result.map_err(|e| e.to_string())
+    }
 }
 
 /// Replaces the running GAN with a shared one. `settings` (from a file) replace the page's

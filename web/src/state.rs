@@ -5,6 +5,7 @@ use std::rc::Rc;
 use burn::tensor::Device;
 use leptos::prelude::*;
 
+use crate::checkpoint::{Checkpoint, Resume};
 use crate::devices::Devices;
 use crate::draw::Layers;
 use crate::images::timelapse::Timelapse;
@@ -43,8 +44,14 @@ pub struct Session {
     pub devices: Option<Devices>,
     /// The GAN in training (taken out while a frame is read).
     pub trainer: Option<Trainer>,
+    /// Whether the training loop has the trainer out (it comes back within a chunk).
+    pub lent: bool,
     /// Image sets loaded so far (each is fetched once).
     pub bundles: Vec<(ImageSource, Rc<ImageBundle>)>,
+    /// The last good state of the run (see [`crate::checkpoint`]).
+    pub checkpoint: Option<Checkpoint>,
+    /// A run stored by an earlier visit, while it is offered.
+    pub resume_bytes: Option<Vec<u8>>,
 }
 
 impl Session {
@@ -77,10 +84,10 @@ impl Session {
 pub struct Live {
     /// Steps taken.
     pub step: u64,
-    /// D's loss (mean over the last frame's steps).
-    pub d_loss: f32,
-    /// G's loss.
-    pub g_loss: f32,
+    /// D's loss (mean over the last frame's steps); `None` until a step of this model is read.
+    pub d_loss: Option<f32>,
+    /// G's loss, likewise.
+    pub g_loss: Option<f32>,
     /// Training speed over the last half second.
     pub steps_per_sec: f64,
 }
@@ -115,6 +122,8 @@ pub struct Ctx {
     pub gpu_available: RwSignal<bool>,
     /// A notice about the device (WebGPU missing).
     pub banner: RwSignal<Option<String>>,
+    /// The notice's technical detail (shown folded away).
+    pub banner_detail: RwSignal<Option<String>>,
     /// Why this device.
     pub device_reason: RwSignal<String>,
     /// Devices initialised and a model built.
@@ -158,6 +167,8 @@ pub struct Ctx {
     /// When the device was chosen by timing both: whether that was for an image model (the
     /// choice is timed again when the kind of model changes). `None`: chosen otherwise.
     pub auto_device: RwSignal<Option<bool>>,
+    /// The offer to resume a run stored by an earlier visit.
+    pub resume: RwSignal<Option<Resume>>,
 }
 
 impl Default for Ctx {
@@ -176,6 +187,7 @@ impl Ctx {
             device: RwSignal::new(DeviceChoice::Cpu),
             gpu_available: RwSignal::new(false),
             banner: RwSignal::new(None),
+            banner_detail: RwSignal::new(None),
             device_reason: RwSignal::new("starting…".into()),
             ready: RwSignal::new(false),
             running: RwSignal::new(false),
@@ -197,6 +209,7 @@ impl Ctx {
             timelapse: StoredValue::new_local(Timelapse::default()),
             timelapse_frames: RwSignal::new(0),
             auto_device: RwSignal::new(None),
+            resume: RwSignal::new(None),
         }
     }
 
@@ -342,14 +355,18 @@ impl Ctx {
             .ok_or_else(|| "the loaded set went missing".into())
     }
 
-    /// Applies the setup's training settings to the running GAN (no reset).
+    /// Applies the setup's training settings to the running GAN (no reset). Settings the
+    /// engine refuses (a batch beyond the memory budget) say why and change nothing.
     pub fn retune(self) {
         let setup = self.setup.get_untracked();
-        self.session.update_value(|s| {
-            if let Some(trainer) = s.trainer.as_mut() {
-                trainer.retune(&setup);
-            }
-        });
+        let result = self
+            .session
+            .try_update_value(|s| s.trainer.as_mut().map(|trainer| trainer.retune(&setup)))
+            .flatten();
+        if let Some(Err(e)) = result {
+            self.error
+                .set(Some(format!("These settings cannot be used: {e}.")));
+        }
     }
 }
 

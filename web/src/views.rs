@@ -40,11 +40,13 @@ pub fn StatusLine() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let status = move || {
         let l = ctx.live.get();
+        // A model just built or opened has no loss yet: a dash, not a misleading 0.000.
+        let loss = |v: Option<f32>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
         format!(
-            "step {} · D loss {:.3} · G loss {:.3} · {:.0} steps/s · {}",
+            "step {} · D loss {} · G loss {} · {:.0} steps/s · {}",
             l.step,
-            l.d_loss,
-            l.g_loss,
+            loss(l.d_loss),
+            loss(l.g_loss),
             l.steps_per_sec,
             ctx.device.get().label()
         )

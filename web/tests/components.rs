@@ -445,3 +445,92 @@ fn timelapse_thins_out_and_writes_a_looping_gif() {
     assert_eq!(gif.last(), Some(&0x3b), "the GIF trailer");
     assert!(Timelapse::default().to_gif().is_none());
 }
+
+/// A checkpoint of a trained toy GAN is held outside wasm and in IndexedDB: the banner a panic
+/// shows offers exactly its bytes, and a later visit is offered the same step.
+#[wasm_bindgen_test]
+async fn a_checkpoint_reaches_the_panic_banner_and_indexeddb() {
+    use ganvas_web::checkpoint::{self, Resume};
+    // The owner keeps the signals alive for the whole test.
+    let owner = leptos::prelude::Owner::new();
+    let ctx = owner.with(Ctx::new);
+    let setup = Setup {
+        dataset: ganvas_engine::data::Toy2d::from_name("ring8").expect("a built-in set"),
+        ..Setup::default()
+    };
+    ctx.setup.set(setup.clone());
+    let mut trainer =
+        Trainer::new(&setup, &ganvas_engine::device::cpu(), None, None).expect("toy GAN builds");
+    trainer.train_steps(3);
+    let step = checkpoint::take(ctx, &trainer)
+        .await
+        .expect("a good checkpoint");
+    assert_eq!(step, 3);
+    assert_eq!(checkpoint::held_step(ctx, &trainer), Some(3));
+    assert!(!checkpoint::due(ctx, &trainer, 60_000.0), "just taken");
+
+    checkpoint::show_panic_banner("index out of bounds at src/test.rs:1");
+    let banner = document()
+        .query_selector("[role=alertdialog]")
+        .expect("query")
+        .expect("the banner");
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("GANvas stopped"), "{text}");
+    assert!(text.contains("index out of bounds"), "{text}");
+    assert!(text.contains("step 3 (toy-quadratic on ring8)"), "{text}");
+    let save: web_sys::HtmlAnchorElement = banner
+        .query_selector("a[download]")
+        .expect("query")
+        .expect("Save your run")
+        .dyn_into()
+        .expect("a link");
+    assert_eq!(save.text_content().as_deref(), Some("Save your run"));
+    assert_eq!(save.download(), "ganvas-step-3.ganvas");
+    // The file behind the link is the run: it opens at step 3 with D and optimiser state.
+    let window = web_sys::window().expect("window");
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&save.href()))
+            .await
+            .expect("the blob is there")
+            .dyn_into()
+            .expect("a response");
+    let buffer = wasm_bindgen_futures::JsFuture::from(response.array_buffer().expect("body"))
+        .await
+        .expect("bytes");
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let opened = ganvas_engine::share::open_file(&bytes).expect("a valid .ganvas file");
+    assert_eq!(opened.snapshot.step, 3);
+    assert!(opened.snapshot.discriminator.is_some() && opened.snapshot.optimizers.is_some());
+    assert!(
+        opened.settings.contains("data=ring8"),
+        "{}",
+        opened.settings
+    );
+    assert!(
+        banner.query_selector("button").expect("query").is_some(),
+        "Reload"
+    );
+    banner.remove();
+
+    // IndexedDB has it too (the store completes shortly after `take` returns).
+    let mut offered = None;
+    for _ in 0..50 {
+        checkpoint::offer_stored(ctx).await;
+        offered = ctx.resume.get_untracked();
+        if offered.is_some() {
+            break;
+        }
+        let wait = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
+    }
+    assert_eq!(
+        offered,
+        Some(Resume::Offer {
+            step: 3,
+            label: "toy-quadratic on ring8".into()
+        })
+    );
+    drop(owner);
+}

@@ -40,10 +40,52 @@ pub fn gpu() -> Result<Device> {
 /// tensor exists on it.
 #[cfg(feature = "wgpu")]
 pub async fn gpu_async() -> Result<Device> {
-    Device::wgpu_options()
-        .init_async()
+    gpu_watched_async().await.map(|(device, _)| device)
+}
+
+/// [`gpu_async`], with a watch that says when the GPU stops (see [`GpuWatch`]).
+#[cfg(feature = "wgpu")]
+pub async fn gpu_watched_async() -> Result<(Device, GpuWatch)> {
+    let (device, setup) = Device::wgpu_options()
+        .init_with_setup_async()
         .await
-        .map_err(|e| Error::NoGpu(format!("{e}")))
+        .map_err(|e| Error::NoGpu(format!("{e}")))?;
+    let watch = GpuWatch {
+        stopped: std::sync::Arc::new(std::sync::OnceLock::new()),
+        handle: setup.device,
+    };
+    watch.listen();
+    Ok((device, watch))
+}
+
+/// Tells when the GPU stopped: the device was lost (a driver reset, the browser reclaiming
+/// it, a test destroying it). Reads from a stopped GPU fail with [`Error::DeviceLost`]; the
+/// watch lets a caller notice before reading.
+#[cfg(feature = "wgpu")]
+#[derive(Clone, Debug)]
+pub struct GpuWatch {
+    stopped: std::sync::Arc<std::sync::OnceLock<String>>,
+    handle: burn::tensor::wgpu::wgpu::Device,
+}
+
+#[cfg(feature = "wgpu")]
+impl GpuWatch {
+    /// Why the GPU stopped, once it has.
+    pub fn stopped(&self) -> Option<&str> {
+        self.stopped.get().map(String::as_str)
+    }
+
+    #[cfg_attr(not(target_family = "wasm"), allow(clippy::unused_self))]
+    fn listen(&self) {
+        #[cfg(target_family = "wasm")]
+        {
+            let stopped = std::sync::Arc::clone(&self.stopped);
+            self.handle
+                .set_device_lost_callback(move |reason, message| {
+                    let _ = stopped.set(format!("{reason:?}: {message}"));
+                });
+        }
+    }
 }
 
 /// The device for `kind`, initialised natively.

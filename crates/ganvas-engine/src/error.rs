@@ -59,9 +59,25 @@ pub enum Error {
     /// No GPU adapter could be initialised.
     #[error("no GPU available: {0}")]
     NoGpu(String),
+    /// The GPU stopped (the device was lost, or an error made its results untrustworthy):
+    /// nothing more can be read from it, and what was on it is gone.
+    #[error("the GPU stopped ({0})")]
+    DeviceLost(String),
     /// A shared model (link or file) could not be read.
     #[error("{0}")]
     Share(#[from] ganvas_share::ShareError),
+}
+
+impl From<burn::tensor::ExecutionError> for Error {
+    /// A failed read: [`Error::DeviceLost`] when the device is gone for good (Burn calls it
+    /// poisoned), else [`Error::Readback`].
+    fn from(error: burn::tensor::ExecutionError) -> Self {
+        if error.is_device_poisoned() {
+            Error::DeviceLost(error.reason().to_string())
+        } else {
+            Error::Readback(format!("{error:?}"))
+        }
+    }
 }
 
 /// The engine's result type.

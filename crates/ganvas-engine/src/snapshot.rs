@@ -172,10 +172,7 @@ impl Gan {
         } else {
             None
         };
-        let data = tx
-            .execute_async()
-            .await
-            .map_err(|e| Error::Readback(format!("{e:?}")))?;
+        let data = tx.execute_async().await.map_err(Error::from)?;
         let mut values = data.into_iter().zip(shapes).map(|(data, shape)| {
             data.try_into_vec::<f32>()
                 .map(|values| TensorValues { shape, values })

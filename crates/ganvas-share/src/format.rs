@@ -54,8 +54,29 @@ const FLAG_DISCRIMINATOR: u8 = 1;
 const FLAG_OPTIMIZERS: u8 = 2;
 const FLAG_AVERAGED: u8 = 4;
 
-/// Encodes `model`, storing network values at `precision` (optimiser state always at `f32`).
+/// How hard [`encode_with`] compresses the body. Both give the same format (raw DEFLATE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    /// DEFLATE's best: files and links, written once and sent over the network.
+    Smallest,
+    /// Stored blocks, about as fast as a copy: checkpoints taken while training, where
+    /// compressing megabytes of `f32` weights (which shrink by a tenth at best) would stall
+    /// the page's thread.
+    Fastest,
+}
+
+/// Encodes `model`, storing network values at `precision` (optimiser state always at `f32`),
+/// compressed as well as DEFLATE can.
 pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
+    encode_with(model, precision, Packing::Smallest)
+}
+
+/// [`encode`] with a choice of compression effort; [`decode`] reads both.
+pub fn encode_with(
+    model: &ModelPayload,
+    precision: Precision,
+    packing: Packing,
+) -> Result<Vec<u8>> {
     let precision = precision.validate()?;
     if model.config_json.len() > MAX_CONFIG_BYTES || model.settings.len() > MAX_SETTINGS_BYTES {
         return Err(ShareError::Precision(format!(
@@ -106,7 +127,11 @@ pub fn encode(model: &ModelPayload, precision: Precision) -> Result<Vec<u8>> {
     out.extend([version, precision.code(), flags, 0]);
     put_u32(&mut out, body.len())?;
     out.extend(crc32(&body).to_le_bytes());
-    let mut encoder = DeflateEncoder::new(out, Compression::best());
+    let level = match packing {
+        Packing::Smallest => Compression::best(),
+        Packing::Fastest => Compression::none(),
+    };
+    let mut encoder = DeflateEncoder::new(out, level);
     encoder
         .write_all(&body)
         .map_err(|e| ShareError::Precision(format!("compression failed: {e}")))?;

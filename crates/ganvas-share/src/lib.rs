@@ -46,7 +46,7 @@ mod precision;
 mod reader;
 
 pub use error::{Result, ShareError};
-pub use format::{MAGIC, VERSION, decode, decode_with, encode};
+pub use format::{MAGIC, Packing, VERSION, decode, decode_with, encode, encode_with};
 pub use limits::{Limits, MAX_BODY_BYTES, MAX_CONFIG_BYTES, MAX_FILE_BYTES, MAX_SETTINGS_BYTES};
 pub use link::{MAX_LINK_CHARS, ModelLink};
 pub use payload::{ModelPayload, OptimizerValues, TensorValues};

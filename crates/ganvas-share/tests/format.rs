@@ -2,8 +2,8 @@
 //! and the fixtures of released versions that must open forever.
 
 use ganvas_share::{
-    MAGIC, ModelLink, ModelPayload, OptimizerValues, Precision, ShareError, TensorValues, decode,
-    encode,
+    MAGIC, ModelLink, ModelPayload, OptimizerValues, Packing, Precision, ShareError, TensorValues,
+    decode, encode, encode_with,
 };
 
 /// Deterministic weights with a realistic spread (not zeros: zeros compress unrealistically).
@@ -113,6 +113,21 @@ fn f32_round_trips_exactly_with_every_part() {
         .parse()
         .expect("parses");
     assert_eq!(link.payload().expect("decodes"), m);
+}
+
+#[test]
+fn checkpoints_packed_fastest_decode_to_the_same_model_and_are_only_slightly_larger() {
+    let m = full_averaged();
+    let smallest = encode(&m, Precision::F32).expect("encodes");
+    let fastest = encode_with(&m, Precision::F32, Packing::Fastest).expect("encodes");
+    assert_eq!(decode(&fastest).expect("decodes"), m);
+    // f32 weights barely compress: stored blocks cost little more than DEFLATE's best.
+    assert!(
+        fastest.len() > smallest.len() && fastest.len() < smallest.len() * 5 / 4,
+        "fastest {} bytes, smallest {} bytes",
+        fastest.len(),
+        smallest.len()
+    );
 }
 
 #[test]

@@ -11,6 +11,16 @@ use super::ImageBundle;
 pub const PICTURE_SIDE: usize = 28;
 /// Most pictures read from one upload.
 const MAX_PICTURES: usize = 20_000;
+/// Most images kept from one IDX upload: 100,000 images of 28×28 are 78 MB of bytes and
+/// 314 MB as the f32 tensor training samples from, well inside a wasm32 page's 4 GiB (MNIST has
+/// 60,000).
+pub const MAX_IDX_IMAGES: usize = 100_000;
+/// Largest picture file read (a photo is a few MB; the browser decodes it whole).
+const MAX_PICTURE_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
+/// Most pixels in one decoded picture (8K × 4K), before it is scaled to 28×28.
+const MAX_PICTURE_PIXELS: u64 = 8192 * 4096;
+/// Labels name the classifier's classes: 0–9.
+const CLASSES: u8 = 10;
 
 /// Whether a file name looks like an IDX file.
 fn is_idx(name: &str) -> bool {
@@ -41,6 +51,8 @@ pub async fn read_upload(files: &[web_sys::File]) -> Result<ImageSet, String> {
     }
 }
 
+/// Reads IDX files, each decoded once; everything is checked before the upload is accepted:
+/// square 28×28 images, at most [`MAX_IDX_IMAGES`], one label per image, labels 0–9.
 async fn read_idx(files: &[web_sys::File]) -> Result<ImageSet, String> {
     let mut images = None;
     let mut labels = None;
@@ -48,9 +60,10 @@ async fn read_idx(files: &[web_sys::File]) -> Result<ImageSet, String> {
         let name = file.name();
         let bytes = file_bytes(file).await?;
         let array = decode_idx(&bytes).map_err(|e| format!("{name}: {e}"))?;
+        drop(bytes);
         match array.dims.len() {
-            3 if images.is_none() => images = Some((name, bytes)),
-            1 if labels.is_none() => labels = Some((name, bytes)),
+            3 if images.is_none() => images = Some((name, array)),
+            1 if labels.is_none() => labels = Some((name, array)),
             3 => return Err(format!("{name} is a second file of images; upload one")),
             1 => return Err(format!("{name} is a second file of labels; upload one")),
             n => {
@@ -63,24 +76,46 @@ async fn read_idx(files: &[web_sys::File]) -> Result<ImageSet, String> {
     let Some((name, images)) = images else {
         return Err("these IDX files hold no images (3 dimensions: count, rows, columns)".into());
     };
-    let set = ImageSet::from_idx(&images, labels.as_ref().map(|(_, b)| b.as_slice()))
-        .map_err(|e| format!("{name}: {e}"))?;
-    if set.len == 0 {
+    let &[count, rows, cols] = images.dims.as_slice() else {
+        return Err(format!("{name} is not a file of images"));
+    };
+    if count == 0 {
         return Err(format!("{name} holds no images"));
     }
-    if set.rows != set.cols {
+    if rows != cols {
         return Err(format!(
-            "{name} holds {}×{} images; GANvas trains on square images",
-            set.rows, set.cols
+            "{name} holds {rows}×{cols} images; GANvas trains on square images"
         ));
     }
-    if set.rows != PICTURE_SIDE {
+    if rows != PICTURE_SIDE {
         return Err(format!(
-            "{name} holds {}×{} images; the image models make {PICTURE_SIDE}×{PICTURE_SIDE}",
-            set.rows, set.cols
+            "{name} holds {rows}×{cols} images; the image models make {PICTURE_SIDE}×{PICTURE_SIDE}"
         ));
     }
-    Ok(set)
+    if count > MAX_IDX_IMAGES {
+        return Err(format!(
+            "{name} holds {count} images; GANvas takes at most {MAX_IDX_IMAGES} (MNIST has 60000)"
+        ));
+    }
+    let labels = match labels {
+        None => None,
+        Some((label_name, labels)) => {
+            if labels.data.len() != count {
+                return Err(format!(
+                    "{label_name} has {} labels for the {count} images of {name}",
+                    labels.data.len()
+                ));
+            }
+            if let Some((i, bad)) = labels.data.iter().enumerate().find(|(_, l)| **l >= CLASSES) {
+                return Err(format!(
+                    "{label_name}: label {bad} (image {}) is not a digit class 0–9",
+                    i + 1
+                ));
+            }
+            Some(labels.data)
+        }
+    };
+    ImageSet::from_raw(images.data, labels, rows, cols).map_err(|e| format!("{name}: {e}"))
 }
 
 async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
@@ -110,6 +145,13 @@ async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
     let mut first_size: Option<(String, u32, u32)> = None;
     for file in files {
         let name = file.name();
+        if file.size() > MAX_PICTURE_BYTES {
+            return Err(format!(
+                "{name} is {:.0} MB; pictures up to {:.0} MB are read",
+                file.size() / 1e6,
+                MAX_PICTURE_BYTES / 1e6
+            ));
+        }
         let promise = window
             .create_image_bitmap_with_blob(file)
             .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?;
@@ -119,9 +161,17 @@ async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
             .dyn_into()
             .map_err(|_| format!("{name} is not a picture"))?;
         let size = (bitmap.width(), bitmap.height());
+        if u64::from(size.0) * u64::from(size.1) > MAX_PICTURE_PIXELS {
+            bitmap.close();
+            return Err(format!(
+                "{name} is {}×{} pixels; pictures up to {MAX_PICTURE_PIXELS} pixels are read",
+                size.0, size.1
+            ));
+        }
         match &first_size {
             None => first_size = Some((name.clone(), size.0, size.1)),
             Some((first, w, h)) if (*w, *h) != size => {
+                bitmap.close();
                 return Err(format!(
                     "the pictures have mixed sizes: {first} is {w}×{h}, {name} is {}×{}; use one size",
                     size.0, size.1
@@ -131,9 +181,11 @@ async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
         }
         context.set_fill_style_str("black");
         context.fill_rect(0.0, 0.0, side, side);
-        context
-            .draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, side, side)
-            .map_err(|_| format!("{name} could not be drawn"))?;
+        let drawn =
+            context.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, side, side);
+        // The decoded picture's memory goes now, not when the collector finds it.
+        bitmap.close();
+        drawn.map_err(|_| format!("{name} could not be drawn"))?;
         let rgba = context
             .get_image_data(0.0, 0.0, side, side)
             .map_err(|_| format!("{name} could not be read back"))?

@@ -79,6 +79,8 @@ pub enum Scene {
 
 /// A GAN training in the page.
 pub struct Trainer {
+    /// Tells trainers apart (every one built gets a new number): a checkpoint belongs to one.
+    pub id: u64,
     /// The GAN.
     pub gan: Gan,
     acc: StatsAccumulator,
@@ -131,6 +133,7 @@ impl Trainer {
             )?)),
         };
         Ok(Self {
+            id: next_id(),
             gan,
             acc: StatsAccumulator::default(),
             scene,
@@ -145,9 +148,10 @@ impl Trainer {
         }
     }
 
-    /// Applies loss, optimisers, batch, k and tricks from `setup` without a reset.
-    pub fn retune(&mut self, setup: &Setup) {
-        self.gan.set_train_config(setup.train.clone());
+    /// Applies loss, optimisers, batch, k and tricks from `setup` without a reset; settings
+    /// the engine refuses change nothing.
+    pub fn retune(&mut self, setup: &Setup) -> Result<()> {
+        self.gan.set_train_config(setup.train.clone())
     }
 
     /// Queues single network updates until `budget_ms` has passed (`now` gives milliseconds)
@@ -205,6 +209,18 @@ impl Trainer {
             )),
         }
     }
+}
+
+/// A number no trainer of this page had before.
+fn next_id() -> u64 {
+    thread_local! {
+        static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
+    }
+    NEXT.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
 }
 
 /// The data a GAN of `model` trains on: the setup's 2D distribution or the loaded images.

@@ -75,7 +75,7 @@ pub async fn score_images(classifier: &Classifier, pixels: Tensor<2>) -> Result<
         .register(features)
         .execute_async()
         .await
-        .map_err(|e| Error::Readback(format!("{e:?}")))?;
+        .map_err(Error::from)?;
     let mut values = data.into_iter().map(|d| {
         d.try_into_vec::<f32>()
             .map_err(|e| Error::Readback(format!("{e:?}")))

@@ -83,10 +83,7 @@ impl Classifier {
                 .ok_or_else(|| Error::ClassifierFile("every classifier layer has a bias".into()))?;
             tx = tx.register(bias.val());
         }
-        let data = tx
-            .execute_async()
-            .await
-            .map_err(|e| Error::Readback(format!("{e:?}")))?;
+        let data = tx.execute_async().await.map_err(Error::from)?;
         let mut out = Vec::from(*MAGIC);
         out.push(VERSION);
         out.push(

@@ -116,9 +116,18 @@ impl Gan {
     /// Changes how training proceeds from the next step on: learning rates, k, loss, tricks.
     /// Optimiser state is kept unless the optimiser kind changes.
     /// The averaged generator starts as a copy of G when averaging is switched on.
-    pub fn set_train_config(&mut self, train: TrainConfig) {
-        self.config.train = train;
+    /// Settings outside their ranges, or a batch beyond the memory budget, are refused
+    /// ([`GanConfig::validate`]) and change nothing.
+    pub fn set_train_config(&mut self, train: TrainConfig) -> Result<()> {
+        let candidate = GanConfig {
+            model: self.config.model.clone(),
+            train,
+            seed: self.config.seed,
+        };
+        candidate.validate()?;
+        self.config.train = candidate.train;
         self.sync_averaged_generator();
+        Ok(())
     }
 
     /// Draws G's input for `n` samples: noise, followed by one-hot classes for a conditional
@@ -222,10 +231,7 @@ pub async fn read_many<const D: usize>(tensors: Vec<Tensor<D>>) -> Result<Vec<Ve
     let transaction = tensors
         .into_iter()
         .fold(Transaction::default(), Transaction::register);
-    let data = transaction
-        .execute_async()
-        .await
-        .map_err(|e| Error::Readback(format!("{e:?}")))?;
+    let data = transaction.execute_async().await.map_err(Error::from)?;
     if data.len() != count {
         return Err(Error::Readback(format!(
             "asked for {count} tensors, got {}",

@@ -157,12 +157,44 @@ fn learning_rates_and_k_change_without_a_reset() {
     train.d_steps = 1;
     train.discriminator_optimizer.lr = 0.0;
     train.generator_optimizer.lr = 0.0;
-    gan.set_train_config(train);
+    gan.set_train_config(train)
+        .expect("settings within their ranges");
     let before = block_on(gan.snapshot(SnapshotParts::default())).expect("snapshot");
     gan.train_step();
     let after = block_on(gan.snapshot(SnapshotParts::default())).expect("snapshot");
     assert_eq!(before.generator, after.generator, "lr 0 leaves G unchanged");
     assert_eq!(gan.step_count(), 2);
+}
+
+#[test]
+fn settings_out_of_range_are_refused_live_and_change_nothing() {
+    let device = ganvas_engine::device::cpu();
+    let mut gan = Gan::new(
+        Preset::ToyQuadratic.config(5),
+        DataSource::points(Toy2d::TwoMoons),
+        &device,
+    )
+    .expect("builds");
+    let before = gan.config().train.clone();
+    let mut batch = before.clone();
+    batch.batch_size = 0;
+    let mut lr = before.clone();
+    lr.generator_optimizer.lr = 2.0;
+    let mut huge = before.clone();
+    huge.batch_size = 4096;
+    huge.d_steps = 50;
+    for (bad, what) in [(batch, "batch size"), (lr, "learning rate")] {
+        let error = gan.set_train_config(bad).expect_err("refused").to_string();
+        assert!(error.contains(what), "{error}");
+        assert_eq!(
+            format!("{:?}", gan.config().train),
+            format!("{before:?}"),
+            "nothing changed"
+        );
+    }
+    gan.set_train_config(huge)
+        .expect("the toy fits any batch the page allows");
+    gan.train_step();
 }
 
 #[test]

@@ -1,0 +1,152 @@
+// Nothing lost, nobody crashed: a run that diverges is rolled back, a reload offers the last
+// run, and every hostile link and file of the engine's corpus is refused in words by a page
+// that goes on training.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  serve, launch, open, status, waitForStep, screenshot, settledStep,
+} from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const train = (page) => page.getByRole('button', { name: 'Train', exact: true });
+const pause = (page) => page.getByRole('button', { name: 'Pause' });
+const step = (page) => page.getByRole('button', { name: 'Step', exact: true });
+
+/** Plain SGD at learning rate 1 with the least-squares loss: the toy's weights blow up. */
+const DIVERGING = 'loss=lsgan&g_opt=sgd&d_opt=sgd&g_lr=1&d_lr=1';
+
+async function setField(page, label, value) {
+  await page.getByLabel(label).fill(value);
+  await page.getByLabel(label).press('Enter');
+}
+
+for (const [backend, name] of [['cpu', 'the CPU'], ['gpu', 'WebGPU']]) {
+  test(`a run that diverges on ${name} is caught, rolled back, and goes on at a lower rate`, async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await open(browser, server.url, `?backend=${backend}#${DIVERGING}`);
+      await train(page).click();
+      const alert = page.getByRole('alert');
+      await alert.filter({ hasText: 'Training diverged' }).waitFor({ timeout: 120_000 });
+      const text = await alert.innerText();
+      const found = text.match(
+        /^Training diverged at step (\d+) \(D loss ([^,]+), G loss ([^)]+)\); rolled back to step (\d+), the last good checkpoint\. Try a lower learning rate\.$/,
+      );
+      assert.ok(found, text);
+      const [, at, dLoss, gLoss, back] = found;
+      assert.ok(!Number.isFinite(Number(dLoss)) || !Number.isFinite(Number(gLoss)), text);
+      assert.ok(Number(back) < Number(at), text);
+      await train(page).waitFor(); // paused: the button offers Train again
+      const shown = await status(page);
+      assert.equal(shown.step, Number(back), shown.text);
+      assert.match(shown.text, /D loss — · G loss —/);
+      await screenshot(page, `recovery-diverged-${backend}`);
+
+      // With a sane rate, training goes on from the checkpoint and stays finite.
+      await setField(page, 'G learning rate', '0.001');
+      await setField(page, 'D learning rate', '0.001');
+      await train(page).click();
+      await waitForStep(page, Number(back) + 3, 120_000);
+      await pause(page).click();
+      await settledStep(page);
+      const after = await status(page);
+      assert.ok(Number.isFinite(after.dLoss) && Number.isFinite(after.gLoss), after.text);
+      assert.equal(await page.getByRole('alert').count(), 0, 'the message went with the change');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test('a reload offers the last run, and resuming opens it at its checkpoint', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    // Checkpoints every 2 s (30 s by default), so that a short test sees one taken mid-run.
+    const { page, errors } = await open(browser, server.url, '?backend=cpu&checkpoint=2');
+    await train(page).click();
+    await waitForStep(page, 20);
+    await page.waitForTimeout(2500);
+    const reached = (await status(page)).step;
+    // Reloading while training, as a crash or a closed tab would leave it.
+    await page.reload();
+    const offer = page.getByRole('region', { name: 'Your last run' });
+    await offer.waitFor({ timeout: 60_000 });
+    const found = (await offer.innerText()).match(
+      /Your last run stopped at step (\d+) \(toy-quadratic on quadratic\)/,
+    );
+    assert.ok(found, await offer.innerText());
+    const saved = Number(found[1]);
+    assert.ok(saved > 0 && saved <= reached, `checkpoint at ${saved}, training reached ${reached}`);
+    await screenshot(page, 'recovery-offer');
+    await offer.getByRole('button', { name: `Resume from step ${saved}` }).click();
+    await offer.getByText(`Resumed your last run at step ${saved}: press Train to go on.`).waitFor();
+    assert.equal((await status(page)).step, saved);
+    await train(page).click();
+    await waitForStep(page, saved + 5);
+
+    // Pausing checkpoints the step it stopped at: the next visit offers exactly that.
+    await pause(page).click();
+    const paused = await settledStep(page);
+    await page.reload();
+    const again = page.getByRole('region', { name: 'Your last run' });
+    await again.getByRole('button', { name: `Resume from step ${paused}` }).waitFor({ timeout: 60_000 });
+    await again.getByRole('button', { name: 'Dismiss' }).click();
+    assert.equal(await page.getByRole('region', { name: 'Your last run' }).count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+const HOSTILE = new URL('../../crates/ganvas-engine/tests/hostile/fixtures/', import.meta.url).pathname;
+
+test('every hostile link and file is refused in words, and the page still trains', async () => {
+  const names = (await readdir(HOSTILE)).sort();
+  const links = names.filter((n) => n.endsWith('.link'));
+  const files = names.filter((n) => n.endsWith('.ganvas'));
+  assert.ok(links.length + files.length >= 30, `${links.length} links, ${files.length} files`);
+  const browser = await launch({ webgpu: false });
+  try {
+    let page;
+    let errors = [];
+    for (const [i, name] of links.entries()) {
+      const text = (await readFile(join(HOSTILE, name), 'utf8')).trim();
+      if (page) await page.close();
+      // A query that changes makes each a fresh page load (a new fragment alone would not).
+      ({ page, errors } = await open(browser, server.url, `?backend=cpu&case=${i}#m=${text}`));
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(
+        await alert.innerText(),
+        /^The model in this link could not be opened: .+\. A fresh model is shown instead\.$/s,
+        name,
+      );
+      assert.equal((await status(page)).step, 0, name);
+      await step(page).click();
+      await waitForStep(page, 1, 30_000);
+      assert.deepEqual(errors, [], name);
+    }
+    await screenshot(page, 'recovery-hostile-link');
+    for (const name of files) {
+      await page.setInputFiles('#open-model', {
+        name, mimeType: 'application/octet-stream', buffer: await readFile(join(HOSTILE, name)),
+      });
+      const alert = page.getByRole('alert').filter({ hasText: `Could not open ${name}` });
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /: .+\. The current model is unchanged\.$/s, name);
+      const before = (await status(page)).step;
+      await step(page).click();
+      await waitForStep(page, before + 1, 30_000);
+      assert.deepEqual(errors, [], name);
+    }
+    await screenshot(page, 'recovery-hostile-file');
+  } finally {
+    await browser.close();
+  }
+});
