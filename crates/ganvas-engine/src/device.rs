@@ -65,6 +65,8 @@ pub async fn gpu_watched_async() -> Result<(Device, GpuWatch)> {
 #[derive(Clone, Debug)]
 pub struct GpuWatch {
     stopped: std::sync::Arc<std::sync::OnceLock<String>>,
+    /// The wgpu device, whose callbacks are set in the browser only (see `listen`).
+    #[cfg_attr(not(target_family = "wasm"), allow(dead_code))]
     handle: burn::tensor::wgpu::wgpu::Device,
 }
 
