@@ -47,11 +47,14 @@ fn ring8_covers_at_least_seven_modes() {
     let config = custom_mlp(3, 64, Activation::LeakyRelu(0.2), 2, NoiseKind::Normal)
         .expect("valid")
         .with_seed(3);
-    let mut gan = Gan::new(config, DataSource::points(Toy2d::Ring8), &device).expect("builds");
-    for _ in 0..6000 {
-        gan.train_step();
-    }
-    let samples = block_on(gan.sample_points(2500)).expect("samples");
+    let samples = crate::common::alone(|| {
+        let mut gan =
+            Gan::new(config, DataSource::points(Toy2d::Ring8), &device).expect("builds");
+        for _ in 0..6000 {
+            gan.train_step();
+        }
+        block_on(gan.sample_points(2500)).expect("samples")
+    });
     let (centres, std) = Toy2d::Ring8.modes().expect("a mixture");
     let coverage = mode_coverage(&samples, &centres, std);
     eprintln!("ring8: {coverage:?}");
