@@ -48,8 +48,7 @@ fn ring8_covers_at_least_seven_modes() {
         .expect("valid")
         .with_seed(3);
     let samples = crate::common::alone(|| {
-        let mut gan =
-            Gan::new(config, DataSource::points(Toy2d::Ring8), &device).expect("builds");
+        let mut gan = Gan::new(config, DataSource::points(Toy2d::Ring8), &device).expect("builds");
         for _ in 0..6000 {
             gan.train_step();
         }
