@@ -38,7 +38,11 @@ function instrument() {
 }
 
 async function reading(page) {
-  const client = page.__cdp ??= await page.context().newCDPSession(page);
+  if (!page.__cdp) {
+    page.__cdp = await page.context().newCDPSession(page);
+    await page.__cdp.send('Performance.enable');
+  }
+  const client = page.__cdp;
   await client.send('HeapProfiler.collectGarbage');
   const { metrics } = await client.send('Performance.getMetrics');
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
@@ -88,7 +92,8 @@ try {
   for (const p of pages) {
     const base = p.readings[Math.min(2, p.readings.length - 1)];
     const last = p.readings.at(-1);
-    const change = (key) => `${key} ${mb(base[key])} → ${mb(last[key])} MB (${((last[key] / base[key] - 1) * 100).toFixed(1)} %)`;
+    const change = (key) => `${key} ${mb(base[key])} → ${mb(last[key])} MB`
+      + (base[key] > 0 ? ` (${((last[key] / base[key] - 1) * 100).toFixed(1)} %)` : '');
     console.log(`${p.name}: ${last.step - base.step} steps; ${change('heap')}; ${change('wasm')}; ${change('gpuBytes')}`);
     await screenshot(p.page, `soak-${p.name}`);
   }
