@@ -23,13 +23,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "clippy (wasm32: the engine must build for the browser, blocking calls banned)"
 CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown \
-  -p ganvas-engine -p ganvas-share -p ganvas-web -- -D warnings
+  -p ganvas-engine -p ganvas-share -p ganvas-session -p ganvas-web -- -D warnings
 # The web crate's component tests run in the browser too (the engine's tests run natively).
 CLIPPY_CONF_DIR="$PWD/.clippy-wasm" cargo clippy --target wasm32-unknown-unknown \
   -p ganvas-web --all-targets -- -D warnings
 
 step "rustdoc (broken intra-doc links are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ganvas-engine -p ganvas-cli -p ganvas-share -q
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p ganvas-engine -p ganvas-cli -p ganvas-share -p ganvas-session -q
 
 step "tests: engine and CLI (Flex CPU always; wgpu on lavapipe where a Vulkan adapter exists)"
 cargo test --workspace

@@ -121,13 +121,12 @@ fn apply_link(ctx: Ctx) {
     if text.is_empty() {
         return;
     }
-    let parsed = link::parse_fragment(&text).and_then(|mut pairs| {
-        let model = pairs
-            .iter()
-            .position(|(k, _)| k == "m")
-            .map(|i| pairs.remove(i).1);
-        link::from_pairs(&pairs).map(|settings| (settings, model))
-    });
+    let mut pairs = link::parse_fragment(&text);
+    let model = pairs
+        .iter()
+        .position(|(k, _)| k == "m")
+        .map(|i| pairs.remove(i).1);
+    let parsed = link::from_pairs(&pairs).map(|settings| (settings, model));
     match parsed {
         Ok((settings, model)) => {
             ctx.pending_model.set(model);

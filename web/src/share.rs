@@ -90,7 +90,7 @@ pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     let settings = if payload.settings.is_empty() {
         None
     } else {
-        let pairs = link::parse_fragment(&payload.settings)?;
+        let pairs = link::parse_fragment(&payload.settings);
         Some(link::from_pairs(&pairs)?)
     };
     let snapshot = Snapshot::from_payload(payload).map_err(|e| e.to_string())?;

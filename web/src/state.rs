@@ -18,24 +18,7 @@ pub const HISTORY: usize = 300;
 /// The plot area of hand-drawn data.
 pub const DRAW_BOUNDS: [f32; 4] = [-1.0, -1.0, 1.0, 1.0];
 
-/// Which device a session trains on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeviceChoice {
-    /// WebGPU.
-    Gpu,
-    /// The Flex CPU backend.
-    Cpu,
-}
-
-impl DeviceChoice {
-    /// The name shown in the status line.
-    pub fn label(self) -> &'static str {
-        match self {
-            DeviceChoice::Gpu => "WebGPU",
-            DeviceChoice::Cpu => "CPU",
-        }
-    }
-}
+pub use ganvas_session::DeviceChoice;
 
 /// The running session, outside the reactive graph (it holds device tensors).
 #[derive(Default)]

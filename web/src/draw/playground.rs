@@ -5,33 +5,7 @@ use web_sys::CanvasRenderingContext2d;
 
 use super::{FAKE, REAL, Viewport, arrow_path, clear, dots};
 
-/// Which layers of the playground are shown (independent toggles, hence the bools).
-#[allow(clippy::struct_excessive_bools)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layers {
-    /// Real samples.
-    pub real: bool,
-    /// Generated samples.
-    pub fake: bool,
-    /// D's decision heatmap.
-    pub heatmap: bool,
-    /// G's warp of a noise grid.
-    pub manifold: bool,
-    /// Where G's loss pushes each fake.
-    pub arrows: bool,
-}
-
-impl Default for Layers {
-    fn default() -> Self {
-        Layers {
-            real: true,
-            fake: true,
-            heatmap: true,
-            manifold: false,
-            arrows: false,
-        }
-    }
-}
+pub use ganvas_session::view::Layers;
 
 /// What the playground draws, in data units.
 #[derive(Clone, Copy, Debug)]

@@ -40,24 +40,47 @@ fn toy_quadratic_cuts_its_error_five_fold_within_3000_steps() {
     );
 }
 
+/// A non-saturating MLP GAN on Ring8 covers most modes. One run's trajectory is chaotic: the
+/// same seed covered 8 modes on one CPU and 6 on another whose matrix kernels round
+/// differently (measured here over seeds 0–7 at 6,000 steps: 7, 7, 8, 8, 5, 6, 5, 7; a run
+/// that has collapsed covers 1–3). So the claim is about six seeds' mean, which one machine's
+/// rounding cannot move by the margin below; the seeds run two at a time, each on one thread.
 #[test]
-fn ring8_covers_at_least_seven_modes() {
+fn ring8_runs_cover_most_modes_on_average() {
     let _serial = crate::common::serial();
-    let device = ganvas_engine::device::cpu();
-    let config = custom_mlp(3, 64, Activation::LeakyRelu(0.2), 2, NoiseKind::Normal)
-        .expect("valid")
-        .with_seed(3);
-    let samples = crate::common::alone(|| {
-        let mut gan = Gan::new(config, DataSource::points(Toy2d::Ring8), &device).expect("builds");
-        for _ in 0..6000 {
-            gan.train_step();
-        }
-        block_on(gan.sample_points(2500)).expect("samples")
+    let run = |seed: u64| {
+        let device = ganvas_engine::device::cpu();
+        let config = custom_mlp(3, 64, Activation::LeakyRelu(0.2), 2, NoiseKind::Normal)
+            .expect("valid")
+            .with_seed(seed);
+        let samples = crate::common::alone(|| {
+            let mut gan =
+                Gan::new(config, DataSource::points(Toy2d::Ring8), &device).expect("builds");
+            for _ in 0..6000 {
+                gan.train_step();
+            }
+            block_on(gan.sample_points(2500)).expect("samples")
+        });
+        let (centres, std) = Toy2d::Ring8.modes().expect("a mixture");
+        mode_coverage(&samples, &centres, std)
+    };
+    let coverage: Vec<_> = std::thread::scope(|scope| {
+        let halves = [[0, 2, 4], [1, 3, 5]]
+            .map(|seeds| scope.spawn(move || seeds.map(|seed| (seed, run(seed)))));
+        halves
+            .into_iter()
+            .flat_map(|half| half.join().expect("a run"))
+            .collect()
     });
-    let (centres, std) = Toy2d::Ring8.modes().expect("a mixture");
-    let coverage = mode_coverage(&samples, &centres, std);
-    eprintln!("ring8: {coverage:?}");
-    assert!(coverage.modes_covered >= 7, "{coverage:?}");
+    for (seed, c) in &coverage {
+        eprintln!("ring8 seed {seed}: {c:?}");
+    }
+    let mean = coverage
+        .iter()
+        .map(|(_, c)| c.modes_covered as f32)
+        .sum::<f32>()
+        / coverage.len() as f32;
+    assert!(mean >= 5.0, "mean modes covered {mean}: {coverage:?}");
 }
 
 #[test]

@@ -13,9 +13,28 @@ use ganvas_engine::training::limits::{
     LABEL_FLIP, Limit, NOISE_DIM, REAL_LABEL, REPLAY, WIDTH,
 };
 
-use crate::draw::Layers;
+use crate::DeviceChoice;
+use crate::form;
 use crate::setup::{ImageSource, ModelChoice, Setup, optimizer};
-use crate::state::DeviceChoice;
+use crate::view::Layers;
+
+/// Why a link's settings were refused, in words for the page ("it has an unknown setting
+/// “x”"): the message names the pair at fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LinkError(pub String);
+
+impl From<String> for LinkError {
+    fn from(message: String) -> Self {
+        LinkError(message)
+    }
+}
+
+impl From<LinkError> for String {
+    fn from(error: LinkError) -> Self {
+        error.0
+    }
+}
 
 /// Most points a link carries (drawn or uploaded data).
 pub const MAX_LINK_POINTS: usize = 2000;
@@ -199,12 +218,7 @@ pub fn to_pairs(settings: &LinkSettings) -> Vec<(String, String)> {
         layers_text(base.layers, base.show_features),
     );
     if let Some(device) = settings.device {
-        let name = if device == DeviceChoice::Gpu {
-            "gpu"
-        } else {
-            "cpu"
-        };
-        put("device", name.into(), String::new());
+        put("device", device.key().into(), String::new());
     }
     put("hide", settings.hide.join(","), String::new());
     let start = if settings.start == Start::Training {
@@ -315,7 +329,11 @@ fn parse_points(key: &str, value: &str) -> Result<Vec<[f32; 2]>, String> {
 
 /// Reads settings from pairs. Unknown keys are refused (a typo would otherwise be silently
 /// ignored), as is any bad value; the message names the pair.
-pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
+pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, LinkError> {
+    read_pairs(pairs).map_err(LinkError)
+}
+
+fn read_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
     let mut out = LinkSettings::default();
     // The model decides the other defaults, so it comes first.
     if let Some((_, value)) = pairs.iter().find(|(k, _)| k == "model") {
@@ -380,11 +398,10 @@ pub fn from_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
                 out.show_features = names.contains(&"features");
             }
             "device" => {
-                out.device = Some(match value.as_str() {
-                    "gpu" => DeviceChoice::Gpu,
-                    "cpu" => DeviceChoice::Cpu,
-                    _ => return Err(format!("there is no device “{value}”")),
-                });
+                out.device = Some(
+                    DeviceChoice::from_key(value)
+                        .ok_or_else(|| format!("there is no device “{value}”"))?,
+                );
             }
             "hide" => {
                 out.hide = value
@@ -453,32 +470,13 @@ fn apply_training(s: &mut Setup, key: &str, value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Splits a fragment into decoded `key=value` pairs (the browser's form encoding).
-pub fn parse_fragment(text: &str) -> Result<Vec<(String, String)>, String> {
-    let params = web_sys::UrlSearchParams::new_with_str(text)
-        .map_err(|_| "its settings are garbled".to_string())?;
-    let mut pairs = Vec::new();
-    let entries = js_sys::try_iter(&params)
-        .ok()
-        .flatten()
-        .ok_or_else(|| "its settings are garbled".to_string())?;
-    for entry in entries {
-        let entry = entry.map_err(|_| "its settings are garbled".to_string())?;
-        let pair = js_sys::Array::from(&entry);
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1).as_string().unwrap_or_default();
-        pairs.push((key, value));
-    }
-    Ok(pairs)
+/// Splits a fragment into decoded `key=value` pairs (the browser's form encoding). Decoding
+/// never fails; [`from_pairs`] judges what the pairs say.
+pub fn parse_fragment(text: &str) -> Vec<(String, String)> {
+    form::parse(text)
 }
 
 /// Joins pairs into a fragment (without `#`), encoding what needs it.
 pub fn print_fragment(pairs: &[(String, String)]) -> String {
-    let Ok(params) = web_sys::UrlSearchParams::new() else {
-        return String::new();
-    };
-    for (key, value) in pairs {
-        params.append(key, value);
-    }
-    String::from(params.to_string())
+    form::print(pairs)
 }
