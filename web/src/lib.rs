@@ -19,16 +19,14 @@ pub mod draw;
 pub mod explain;
 pub mod fields;
 pub mod images;
-pub mod project;
 pub mod run_loop;
 pub mod share;
 pub mod state;
 pub mod trained;
-pub mod trainer;
 pub mod views;
 
 // The settings and the link codec live in the browser-free session crate (tested natively).
-pub use ganvas_session::{link, setup};
+pub use ganvas_session::{link, setup, trainer};
 
 #[allow(unsafe_code)] // one call into the linker's constructor table; see `run_constructors_once`.
 mod ctors {

@@ -178,7 +178,7 @@ pub fn DiscriminatorViews() -> impl IntoView {
             None => "This D exposes no hidden layer.".to_string(),
             Some(view) => match view.projected_from {
                 None => "D's 2-unit layer; ✕ centroids, arrow: fake centroid before → after the last G updates.".into(),
-                Some(width) if width > crate::project::MAX_WIDTH => format!(
+                Some(width) if width > ganvas_session::points::projection::MAX_WIDTH => format!(
                     "D's last hidden layer ({width} units; first two shown)."
                 ),
                 Some(width) => format!(

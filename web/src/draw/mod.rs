@@ -97,26 +97,4 @@ fn arrow_path(ctx: &CanvasRenderingContext2d, from: (f64, f64), to: (f64, f64), 
     ctx.line_to(to.0 - head * (ux + 0.5 * uy), to.1 - head * (uy - 0.5 * ux));
 }
 
-/// The smallest box holding `points` (finite ones), padded by `pad` of its size.
-pub fn fit(points: &[[f32; 2]], pad: f32) -> [f32; 4] {
-    let (mut lo, mut hi) = ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]);
-    for p in points
-        .iter()
-        .filter(|p| p[0].is_finite() && p[1].is_finite())
-    {
-        for axis in 0..2 {
-            lo[axis] = lo[axis].min(p[axis]);
-            hi[axis] = hi[axis].max(p[axis]);
-        }
-    }
-    if !lo[0].is_finite() {
-        return [-1.0, -1.0, 1.0, 1.0];
-    }
-    let span = [(hi[0] - lo[0]).max(1e-3), (hi[1] - lo[1]).max(1e-3)];
-    [
-        lo[0] - pad * span[0],
-        lo[1] - pad * span[1],
-        hi[0] + pad * span[0],
-        hi[1] + pad * span[1],
-    ]
-}
+pub use ganvas_session::view::fit;

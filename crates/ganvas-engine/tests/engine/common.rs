@@ -27,12 +27,11 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     futures_lite::future::block_on(future)
 }
 
-/// Burn's random number generator is global to the process: weight initialisation, dropout
-/// and noise drawn on the device all use it. Tests that train hold this lock so that a fixed
-/// seed gives the same run whatever else the test harness is doing.
 /// Runs `f` with Flex on one thread. Rayon's reductions split adaptively, by which thread
 /// steals what, so with other tests running beside it a long GAN run can round differently
-/// and (GAN training being chaotic) end elsewhere; one thread makes it the same every time.
+/// and (GAN training being chaotic) end elsewhere; one thread makes it the same every time on
+/// one machine. (Another CPU's matrix kernels round differently again: a test must not hang
+/// on one run's trajectory.)
 pub fn alone<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -41,6 +40,9 @@ pub fn alone<T: Send>(f: impl FnOnce() -> T + Send) -> T {
         .install(f)
 }
 
+/// Burn's random number generator is global to the process: weight initialisation, dropout
+/// and noise drawn on the device all use it. Tests that train hold this lock so that a fixed
+/// seed gives the same run whatever else the test harness is doing.
 pub fn serial() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock()

@@ -14,7 +14,7 @@ use ganvas_engine::training::gan::read_many;
 use ganvas_engine::{Error, Result};
 
 use super::{INTERPOLATION_STEPS, ImageBundle, ImageFrame, ImageQuality, ImageView};
-use crate::trainer::points::sigmoid;
+use crate::points::sigmoid;
 use crate::trainer::{Frame, Quality, Wanted};
 
 /// Cells per grid row.

@@ -1,7 +1,5 @@
-//! A training session in the page: the GAN, its statistics, and what one frame shows. What
-//! a frame holds depends on the data: 2D points ([`points`]) or images ([`crate::images`]).
-
-pub mod points;
+//! A training session: the GAN, its statistics, and what one frame shows. What a frame holds
+//! depends on the data: 2D points ([`crate::points`]) or images ([`crate::images`]).
 
 use std::sync::Arc;
 
@@ -11,11 +9,11 @@ use ganvas_engine::snapshot::Snapshot;
 use ganvas_engine::training::{DataSource, Gan, StatsAccumulator, StepStats, StepValues};
 
 use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView};
-use crate::setup::Setup;
-pub use points::{
+pub use crate::points::{
     FRAME_SAMPLES, FeatureView, HEAT_CELLS, MANIFOLD_SIDE, PointScene, Quality, Walkthrough,
     centroid,
 };
+use crate::setup::Setup;
 
 /// Which of the optional views a frame computes.
 #[allow(clippy::struct_excessive_bools)] // independent switches, one per view

@@ -1,5 +1,7 @@
 //! What a 2D GAN's frame shows: points, D's heatmap, G's manifold, gradients and features.
 
+pub mod projection;
+
 use burn::tensor::{Device, Tensor, TensorData};
 use ganvas_engine::data::{Standardizer, Toy2d};
 use ganvas_engine::metrics::ModeCoverage;
@@ -9,10 +11,10 @@ use ganvas_engine::training::gan::read_many;
 use ganvas_engine::training::{DataSource, Gan};
 use ganvas_engine::{Error, Result};
 
-use super::{Frame, Wanted};
 use crate::images::ImageQuality;
-use crate::project::Projection;
 use crate::setup::Setup;
+use crate::trainer::{Frame, Wanted};
+use projection::Projection;
 
 /// Generated (and real) points drawn per frame.
 pub const FRAME_SAMPLES: usize = 512;
@@ -82,7 +84,7 @@ impl PointScene {
         };
         let standardizer = *standardizer;
         let real = setup.dataset.sample(REAL_POINTS, &mut Rng::new(1));
-        let bounds = fixed_bounds.unwrap_or_else(|| crate::draw::fit(&real, 0.15));
+        let bounds = fixed_bounds.unwrap_or_else(|| crate::view::fit(&real, 0.15));
         let heat_grid = heat_grid(bounds, &standardizer, device);
         let shown = &real[..FRAME_SAMPLES.min(real.len())];
         let real_shown = points_tensor(&standardizer.forward_all(shown), device);

@@ -1,0 +1,154 @@
+//! What a trainer's frames must hold, shared by the native tests (`tests/frames.rs`, Flex and
+//! wgpu on a Vulkan adapter) and the web crate's component tests (in headless Chromium, on its
+//! CPU and WebGPU), which include this file by path: one copy of the checks for every device.
+
+use ganvas_engine::data::{ImageSet, SplitSet};
+use ganvas_engine::preset::Preset;
+use ganvas_session::images::{INTERPOLATION_STEPS, ImageBundle, ImageView};
+use ganvas_session::setup::{ModelChoice, Setup};
+use ganvas_session::trainer::{HEAT_CELLS, MANIFOLD_SIDE, Trainer, Wanted};
+
+/// A toy GAN on `device` trains, reads its statistics and a frame with every view, and walks
+/// through one iteration.
+pub async fn points_frame(device: &burn::tensor::Device) {
+    let setup = Setup::default();
+    let mut trainer = Trainer::new(&setup, device, None, None).expect("toy GAN builds");
+    trainer.train_steps(2);
+    let stats = trainer
+        .read_stats()
+        .await
+        .expect("read")
+        .expect("two steps");
+    assert!(stats.is_finite(), "{stats:?}");
+    let all = Wanted {
+        manifold: true,
+        arrows: true,
+        features: true,
+        ..Wanted::default()
+    };
+    let frame = trainer.frame(all).await.expect("a frame");
+    assert_eq!(frame.fakes.len(), 512);
+    assert_eq!(frame.heat.len(), HEAT_CELLS * HEAT_CELLS);
+    assert!(frame.heat.iter().all(|v| (0.0..=1.0).contains(v)));
+    assert_eq!(frame.manifold.len(), MANIFOLD_SIDE * MANIFOLD_SIDE);
+    assert_eq!(frame.arrows.len(), 512);
+    assert!(frame.arrows.iter().flatten().all(|v| v.is_finite()));
+    assert!(
+        frame.arrows.iter().any(|a| a[0] != 0.0 || a[1] != 0.0),
+        "G's loss pushes"
+    );
+    let features = frame.features.expect("toy D has a 2-unit layer");
+    assert_eq!((features.real.len(), features.fake.len()), (512, 512));
+    assert_eq!(features.projected_from, None);
+    assert_eq!((frame.d_real.len(), frame.d_fake.len()), (512, 512));
+    assert!((0.0..=std::f32::consts::LN_2 + 1e-4).contains(&frame.quality.js));
+    assert!(
+        frame.quality.curve.is_some(),
+        "the quadratic reports its curve error"
+    );
+    let walk = trainer.explain().await.expect("explain");
+    assert!(
+        walk.d_loss
+            .iter()
+            .chain(&walk.g_loss)
+            .all(|v| v.is_finite())
+    );
+    assert_eq!(walk.noise.len(), 3);
+}
+
+/// A small labelled set of blobs whose position depends on the class, and the shipped
+/// MNIST classifier (the same file the site serves).
+pub fn tiny_bundle() -> ImageBundle {
+    let n = 200;
+    let mut pixels = vec![0_u8; n * 784];
+    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+    for (i, &label) in labels.iter().enumerate() {
+        let (cx, cy) = (6 + 2 * usize::from(label), 14);
+        for y in cy - 4..cy + 4 {
+            for x in cx - 3..cx + 3 {
+                pixels[i * 784 + y * 28 + x] = 255;
+            }
+        }
+    }
+    let set = ImageSet::from_raw(pixels, Some(labels), 28, 28).expect("valid images");
+    let (train, test) = set.split_at(150).expect("splits");
+    ImageBundle {
+        title: "blobs".into(),
+        split: SplitSet { train, test },
+        classifier: Some(include_bytes!("../../../../static/models/mnist-classifier.bin").to_vec()),
+        class_names: (0..10).map(|c| c.to_string()).collect(),
+        fd_name: "FD (MNIST classifier)".into(),
+    }
+}
+
+/// A conditional MLP GAN on `device` reads its grids, scores, interpolation and sliders, and
+/// a picked class redraws every row in it.
+pub async fn image_frame(device: &burn::tensor::Device) {
+    let bundle = tiny_bundle();
+    let setup = Setup::default().with_model(ModelChoice::Image(Preset::ConditionalMlp));
+    let mut trainer =
+        Trainer::new(&setup, device, None, Some(&bundle)).expect("conditional GAN builds");
+    assert!(trainer.points_scene().is_none());
+    trainer.train_steps(2);
+    let stats = trainer
+        .read_stats()
+        .await
+        .expect("read")
+        .expect("two steps");
+    assert!(stats.is_finite(), "{stats:?}");
+    let wanted = Wanted {
+        score: true,
+        ..Wanted::default()
+    };
+    let frame = trainer.frame(wanted).await.expect("a frame");
+    let images = frame.images.clone().expect("image views");
+    assert_eq!((images.side, images.cols), (28, 8));
+    assert_eq!(images.grid.len(), 80 * 784, "one row of 8 per class");
+    assert_eq!(images.row_classes, (0..10).collect::<Vec<u8>>());
+    assert_eq!(images.grid_scores.len(), 80);
+    assert!(images.grid_scores.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert_eq!(images.real.len(), 80 * 784);
+    assert_eq!(images.interpolation.len(), INTERPOLATION_STEPS * 784);
+    assert_eq!(images.latent.len(), 784);
+    assert!(images.grid.iter().all(|v| (-1.0..=1.0).contains(v)));
+    assert_eq!((frame.d_real.len(), frame.d_fake.len()), (256, 256));
+    let quality = frame
+        .quality
+        .image
+        .expect("the classifier scored the samples");
+    assert!((quality.class_share.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+    assert!(quality.fd.is_finite() && quality.fd >= 0.0);
+    assert!((0.1..=1.0).contains(&quality.confidence));
+
+    // The interpolation's ends are the grid's samples `from` and `to`.
+    let close = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-4);
+    assert!(close(&images.interpolation[..784], &images.grid[..784]));
+    assert!(close(
+        &images.interpolation[(INTERPOLATION_STEPS - 1) * 784..],
+        &images.grid[784..2 * 784]
+    ));
+    // The slider sample is sample `from` until a slider moves it.
+    assert!(close(&images.latent, &images.grid[..784]));
+
+    // Picking a class draws every row in it: rows change, row 3 (already class 3) does not.
+    let picked = Wanted {
+        image: ImageView {
+            class: Some(3),
+            offsets: [2.0, -2.0, 0.0, 0.0],
+            ..ImageView::default()
+        },
+        ..Wanted::default()
+    };
+    let three = trainer.frame(picked).await.expect("a frame");
+    let three = three.images.expect("image views");
+    assert_eq!(three.row_classes, vec![3; 10]);
+    assert!(!close(&three.grid[..784 * 8], &images.grid[..784 * 8]));
+    assert!(close(
+        &three.grid[3 * 784 * 8..4 * 784 * 8],
+        &images.grid[3 * 784 * 8..4 * 784 * 8]
+    ));
+    assert!(
+        !close(&three.latent, &three.grid[..784]),
+        "the sliders move the sample"
+    );
+}
