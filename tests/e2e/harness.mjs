@@ -54,10 +54,12 @@ export async function launch({ webgpu = true } = {}) {
 /**
  * Opens the app; resolves once the status line shows the device it trains on. The service
  * worker is blocked (each test page is a fresh profile: installing it would copy the whole
- * site into its cache every time); `offline.test.mjs` tests it.
+ * site into its cache every time); `offline.test.mjs` tests it. `init` runs in the page before
+ * its own scripts.
  */
-export async function open(browser, url, query = '') {
+export async function open(browser, url, query = '', { init } = {}) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, serviceWorkers: 'block' });
+  if (init) await page.addInitScript(init); // runs in the page before any of its scripts
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -333,6 +333,38 @@ fn gpu_stopped(ctx: Ctx) -> Option<String> {
     })
 }
 
+/// Waits up to [`GPU_VERDICT_MS`] for the GPU's lost callback after a failed read.
+async fn wait_for_gpu_verdict(ctx: Ctx) {
+    let start = now_ms();
+    while gpu_stopped(ctx).is_none() && now_ms() - start < GPU_VERDICT_MS {
+        sleep_ms(50).await;
+    }
+}
+
+/// How long a failed read on the GPU waits to hear whether the GPU stopped.
+const GPU_VERDICT_MS: f64 = 1000.0;
+
+/// Resolves after `ms` milliseconds (a browser timer: it also runs in a background tab).
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        } else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Records that the GPU stopped (a read found it gone before its lost callback ran).
+fn mark_gpu_stopped(ctx: Ctx, why: &str) {
+    ctx.session.with_value(|s| {
+        if let Some(watch) = s.devices.as_ref().and_then(|d| d.gpu_watch.as_ref()) {
+            watch.mark_stopped(why);
+        }
+    });
+}
+
 /// The GPU stopped: the page goes on on the CPU, from the last checkpoint (a fresh model
 /// when nothing was checkpointed), and says so. Training keeps running if it was.
 pub async fn move_to_cpu(ctx: Ctx, trainer: &mut Trainer, why: &str) {
@@ -616,11 +648,26 @@ pub async fn training_loop(ctx: Ctx) {
                 unshown = true;
                 yield_now().await;
             }
-            // The GPU stopped mid-chunk: the next turn moves to the CPU.
-            Err(ganvas_engine::Error::DeviceLost(_)) if gpu_stopped(ctx).is_some() => {}
             Err(e) => {
-                ctx.running.set(false);
-                ctx.error.set(Some(format!("Training stopped: {e}")));
+                // A read from a destroyed GPU fails at once: without a turn for the browser
+                // here the loop would go round forever without yielding (the page froze so),
+                // and the GPU's lost callback, which says why, could never run.
+                yield_now().await;
+                if let ganvas_engine::Error::DeviceLost(why) = &e {
+                    mark_gpu_stopped(ctx, why);
+                }
+                // Not retried until something changes (a step, a reset, Train).
+                unshown = false;
+                // A read that failed on the GPU may be the first sign that it stopped: the
+                // browser says so a moment later. Then the next turn moves to the CPU, and a
+                // run that was training goes on training there.
+                if ctx.device.get_untracked() == DeviceChoice::Gpu {
+                    wait_for_gpu_verdict(ctx).await;
+                }
+                if gpu_stopped(ctx).is_none() {
+                    ctx.running.set(false);
+                    ctx.error.set(Some(format!("Training stopped: {e}")));
+                }
             }
         }
     }

@@ -77,6 +77,12 @@ impl GpuWatch {
         self.stopped.get().map(String::as_str)
     }
 
+    /// Records that the GPU stopped, for a read that found it gone before its lost callback
+    /// ran. The first reason given (by either) is kept.
+    pub fn mark_stopped(&self, why: &str) {
+        let _ = self.stopped.set(why.to_string());
+    }
+
     #[cfg_attr(not(target_family = "wasm"), allow(clippy::unused_self))]
     fn listen(&self) {
         #[cfg(target_family = "wasm")]
