@@ -333,6 +333,26 @@ fn gpu_stopped(ctx: Ctx) -> Option<String> {
     })
 }
 
+/// After a failed read. A read from a destroyed GPU fails at once: without a turn for the
+/// browser here the loop would go round forever without yielding (the page froze so), and the
+/// GPU's lost callback, which says why, could never run. A read that failed on the GPU may be
+/// the first sign that it stopped (the browser says so a moment later): then the next turn
+/// moves to the CPU, and a run that was training goes on training there. Anything else stops
+/// training and says why.
+async fn after_failed_read(ctx: Ctx, error: &ganvas_engine::Error) {
+    yield_now().await;
+    if let ganvas_engine::Error::DeviceLost(why) = error {
+        mark_gpu_stopped(ctx, why);
+    }
+    if ctx.device.get_untracked() == DeviceChoice::Gpu {
+        wait_for_gpu_verdict(ctx).await;
+    }
+    if gpu_stopped(ctx).is_none() {
+        ctx.running.set(false);
+        ctx.error.set(Some(format!("Training stopped: {error}")));
+    }
+}
+
 /// Waits up to [`GPU_VERDICT_MS`] for the GPU's lost callback after a failed read.
 async fn wait_for_gpu_verdict(ctx: Ctx) {
     let start = now_ms();
@@ -649,25 +669,9 @@ pub async fn training_loop(ctx: Ctx) {
                 yield_now().await;
             }
             Err(e) => {
-                // A read from a destroyed GPU fails at once: without a turn for the browser
-                // here the loop would go round forever without yielding (the page froze so),
-                // and the GPU's lost callback, which says why, could never run.
-                yield_now().await;
-                if let ganvas_engine::Error::DeviceLost(why) = &e {
-                    mark_gpu_stopped(ctx, why);
-                }
                 // Not retried until something changes (a step, a reset, Train).
                 unshown = false;
-                // A read that failed on the GPU may be the first sign that it stopped: the
-                // browser says so a moment later. Then the next turn moves to the CPU, and a
-                // run that was training goes on training there.
-                if ctx.device.get_untracked() == DeviceChoice::Gpu {
-                    wait_for_gpu_verdict(ctx).await;
-                }
-                if gpu_stopped(ctx).is_none() {
-                    ctx.running.set(false);
-                    ctx.error.set(Some(format!("Training stopped: {e}")));
-                }
+                after_failed_read(ctx, &e).await;
             }
         }
     }
