@@ -115,3 +115,14 @@ export async function settledStep(page, { quietMs = 1500, timeoutMs = 60_000 } =
   }
   throw new Error(`the step count kept moving for ${timeoutMs} ms`);
 }
+
+/** The training buttons, by their accessible names. */
+export const train = (page) => page.getByRole('button', { name: 'Train', exact: true });
+export const pause = (page) => page.getByRole('button', { name: 'Pause' });
+export const step = (page) => page.getByRole('button', { name: 'Step', exact: true });
+
+/** Types `value` into the field labelled `label` and presses Enter, as a person would. */
+export async function setField(page, label, value) {
+  await page.getByLabel(label).fill(value);
+  await page.getByLabel(label).press('Enter');
+}

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, open, status, waitForStep, screenshot, settledStep,
+  serve, launch, open, status, waitForStep, screenshot, settledStep, setField,
 } from './harness.mjs';
 
 let server;
@@ -19,8 +19,7 @@ test('the fragment follows the settings, and opening it restores them', async ()
     assert.equal(await fragment(page), '', 'defaults need no fragment');
     await page.getByLabel('Dataset').selectOption('ring8');
     await page.getByLabel('Loss', { exact: true }).selectOption('wgan-gp');
-    await page.getByLabel('D steps per G step (k)').fill('5');
-    await page.getByLabel('D steps per G step (k)').press('Enter');
+    await setField(page, 'D steps per G step (k)', '5');
     await page.getByRole('checkbox', { name: 'Generator manifold' }).check();
     const link = await fragment(page);
     assert.match(link, /data=ring8/);

@@ -6,24 +6,16 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  serve, launch, open, status, waitForStep, screenshot, settledStep,
+  serve, launch, open, status, waitForStep, screenshot, settledStep, train, pause, step, setField,
 } from './harness.mjs';
 
 let server;
 before(async () => { server = await serve(); });
 after(async () => { await server.close(); });
 
-const train = (page) => page.getByRole('button', { name: 'Train', exact: true });
-const pause = (page) => page.getByRole('button', { name: 'Pause' });
-const step = (page) => page.getByRole('button', { name: 'Step', exact: true });
 
 /** Plain SGD at learning rate 1 with the least-squares loss: the toy's weights blow up. */
 const DIVERGING = 'loss=lsgan&g_opt=sgd&d_opt=sgd&g_lr=1&d_lr=1';
-
-async function setField(page, label, value) {
-  await page.getByLabel(label).fill(value);
-  await page.getByLabel(label).press('Enter');
-}
 
 for (const [backend, name] of [['cpu', 'the CPU'], ['gpu', 'WebGPU']]) {
   test(`a run that diverges on ${name} is caught, rolled back, and goes on at a lower rate`, async () => {

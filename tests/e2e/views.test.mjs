@@ -3,15 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, open, status, waitForStep, canvasPixels, screenshot,
+  serve, launch, open, status, waitForStep, canvasPixels, screenshot, train, pause, setField,
 } from './harness.mjs';
 
 let server;
 before(async () => { server = await serve(); });
 after(async () => { await server.close(); });
 
-const train = (page) => page.getByRole('button', { name: 'Train', exact: true });
-const pause = (page) => page.getByRole('button', { name: 'Pause' });
 const pixels = (page, label) => page.getByLabel(label).evaluate((c) => c.toDataURL());
 
 /** Counts pixels of a canvas that are not its background (a blank chart counts 0). */
@@ -96,17 +94,14 @@ test('settings change live; a bad value is refused and the old one kept', async 
     await train(page).click();
     await waitForStep(page, 5);
     // k and the learning rate change while training, without a reset.
-    await page.getByLabel('D steps per G step (k)').fill('2');
-    await page.getByLabel('D steps per G step (k)').press('Enter');
-    await page.getByLabel('D learning rate').fill('0.0005');
-    await page.getByLabel('D learning rate').press('Enter');
+    await setField(page, 'D steps per G step (k)', '2');
+    await setField(page, 'D learning rate', '0.0005');
     const before = (await status(page)).step;
     await waitForStep(page, before + 5);
     assert.ok((await status(page)).step > before, 'training went on from where it was');
     await pause(page).click();
 
-    await page.getByLabel('G learning rate').fill('-3');
-    await page.getByLabel('G learning rate').press('Enter');
+    await setField(page, 'G learning rate', '-3');
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /G learning rate must be a number from 0 to 1/);
@@ -114,8 +109,7 @@ test('settings change live; a bad value is refused and the old one kept', async 
 
     // The custom MLP shows its shape controls; a new shape builds a new model.
     await page.getByLabel('Model').selectOption('mlp');
-    await page.getByLabel('Hidden layers').fill('2');
-    await page.getByLabel('Hidden layers').press('Enter');
+    await setField(page, 'Hidden layers', '2');
     assert.equal((await status(page)).step, 0, 'a new shape starts afresh');
     await page.getByRole('button', { name: 'Step', exact: true }).click();
     await waitForStep(page, 1);
