@@ -56,43 +56,57 @@ for (const [backend, name] of [['cpu', 'the CPU'], ['gpu', 'WebGPU']]) {
   });
 }
 
-test('a lost GPU: training goes on on the CPU from the last checkpoint, and says so', async () => {
-  const browser = await launch();
-  try {
-    // Keep the page's WebGPU device where the test can reach it, as a driver reset would.
-    const keepDevice = () => {
-      const request = GPUAdapter.prototype.requestDevice;
-      GPUAdapter.prototype.requestDevice = async function (...args) {
-        window.__ganvasGpu = await request.apply(this, args);
-        return window.__ganvasGpu;
-      };
-    };
-    const { page, errors } = await open(browser, server.url, '?backend=gpu', { init: keepDevice });
-    assert.match((await status(page)).text, /WebGPU/);
-    await train(page).click();
-    await waitForStep(page, 30, 180_000);
-    const lostAt = (await status(page)).step;
-    await page.evaluate(() => window.__ganvasGpu.destroy());
+/** Two ways a GPU fails under a running page: lost (a driver reset), or an error nothing caught. */
+const GPU_FAILURES = [
+  ['is lost', () => window.__ganvasGpu.destroy(), /^Destroyed/],
+  [
+    'reports an error nothing caught',
+    // A buffer far beyond any limit: WebGPU reports it as an uncaptured error on the device.
+    () => window.__ganvasGpu.createBuffer({ size: 2 ** 52, usage: GPUBufferUsage.STORAGE }),
+    /^it reported an error: /,
+  ],
+];
 
-    const alert = page.getByRole('alert').filter({ hasText: 'The GPU stopped' });
-    await alert.waitFor({ timeout: 60_000 });
-    const text = await alert.innerText();
-    const found = text.match(
-      /^The GPU stopped \((.+)\)\. Training goes on on the CPU from step (\d+), the last checkpoint\.$/,
-    );
-    assert.ok(found, text);
-    const back = Number(found[2]);
-    assert.ok(back <= lostAt + 200, `${text} (lost near step ${lostAt})`);
-    // The page answers, trains on the CPU, and keeps going past the checkpoint.
-    assert.match((await status(page)).text, /CPU/);
-    await waitForStep(page, back + 50, 120_000);
-    assert.equal(await pause(page).count(), 1, 'still training');
-    await screenshot(page, 'recovery-gpu-lost');
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
-});
+for (const [what, fail, reason] of GPU_FAILURES) {
+  test(`a GPU that ${what}: training goes on on the CPU from the last checkpoint, and says so`, async () => {
+    const browser = await launch();
+    try {
+      // Keep the page's WebGPU device where the test can reach it.
+      const keepDevice = () => {
+        const request = GPUAdapter.prototype.requestDevice;
+        GPUAdapter.prototype.requestDevice = async function (...args) {
+          window.__ganvasGpu = await request.apply(this, args);
+          return window.__ganvasGpu;
+        };
+      };
+      const { page, errors } = await open(browser, server.url, '?backend=gpu', { init: keepDevice });
+      assert.match((await status(page)).text, /WebGPU/);
+      await train(page).click();
+      await waitForStep(page, 30, 180_000);
+      const failedAt = (await status(page)).step;
+      await page.evaluate(fail);
+
+      const alert = page.getByRole('alert').filter({ hasText: 'The GPU stopped' });
+      await alert.waitFor({ timeout: 60_000 });
+      const text = await alert.innerText();
+      const found = text.match(
+        /^The GPU stopped \((.+)\)\. Training goes on on the CPU from step (\d+), the last checkpoint\.$/,
+      );
+      assert.ok(found, text);
+      assert.match(found[1], reason);
+      const back = Number(found[2]);
+      assert.ok(back <= failedAt + 200, `${text} (failed near step ${failedAt})`);
+      // The page answers, trains on the CPU, and keeps going past the checkpoint.
+      assert.match((await status(page)).text, /CPU/);
+      await waitForStep(page, back + 50, 120_000);
+      assert.equal(await pause(page).count(), 1, 'still training');
+      await screenshot(page, `recovery-gpu-${what.split(' ')[0] === 'is' ? 'lost' : 'error'}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+}
 
 test('a reload offers the last run, and resuming opens it at its checkpoint', async () => {
   const browser = await launch({ webgpu: false });

@@ -59,7 +59,8 @@ pub async fn gpu_watched_async() -> Result<(Device, GpuWatch)> {
 }
 
 /// Tells when the GPU stopped: the device was lost (a driver reset, the browser reclaiming
-/// it, a test destroying it). Reads from a stopped GPU fail with [`Error::DeviceLost`]; the
+/// it, a test destroying it), or it reported an error nothing captured (out of memory, a
+/// validation error), after which its results are not trusted. Reads from a stopped GPU fail with [`Error::DeviceLost`]; the
 /// watch lets a caller notice before reading.
 #[cfg(feature = "wgpu")]
 #[derive(Clone, Debug)]
@@ -92,6 +93,18 @@ impl GpuWatch {
                 .set_device_lost_callback(move |reason, message| {
                     let _ = stopped.set(format!("{reason:?}: {message}"));
                 });
+            // An error nothing captured (out of memory, a validation error): CubeCL's handler,
+            // which this one replaces (the last set wins), panics, and a panic kills the page.
+            // Here the GPU's results are no longer trusted instead, and the page goes on on
+            // the CPU from its last checkpoint.
+            let stopped = std::sync::Arc::clone(&self.stopped);
+            self.handle
+                .on_uncaptured_error(std::sync::Arc::new(move |error| {
+                    let text = error.to_string();
+                    let first = text.lines().next().unwrap_or("unknown").trim();
+                    let short: String = first.chars().take(160).collect();
+                    let _ = stopped.set(format!("it reported an error: {short}"));
+                }));
         }
     }
 }
