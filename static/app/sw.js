@@ -5,8 +5,12 @@
 // - Trunk names the wasm, its JavaScript and the stylesheet by their content hash: those are
 //   immutable and served from the cache first. When a new page arrives, cached hashed files it
 //   no longer names are deleted, so each build replaces the last cleanly.
-// - Everything else (shipped data sets, trained models, wasm-bindgen snippets, this app's
-//   icons) is served from the cache when present and refreshed in the background.
+// - wasm-bindgen's snippets (`snippets/ganvas-web-<hash>/…`) are per build too, but their
+//   hash is of the crate's name and version, not of their content: an edited snippet keeps its
+//   URL. They come from the network when there is one (the new glue must meet the new
+//   snippet, not a stale one), else from the cache.
+// - Everything else (shipped data sets, trained models, this app's icons) is served from the
+//   cache when present and refreshed in the background.
 // Install caches the page and what it names; data and models are cached on first use.
 
 const CACHE = 'ganvas';
@@ -74,6 +78,19 @@ async function fromNetworkFirst(request) {
   }
 }
 
+async function fromNetworkFirstFile(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.status === 200) await cache.put(request, response.clone());
+    return response;
+  } catch (offline) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw offline;
+  }
+}
+
 async function fromCacheFirst(request, refresh) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(request);
@@ -94,6 +111,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
     event.respondWith(fromNetworkFirst(request));
+  } else if (url.pathname.includes('/snippets/')) {
+    event.respondWith(fromNetworkFirstFile(request));
   } else {
     event.respondWith(fromCacheFirst(request, !perBuild(request.url)));
   }

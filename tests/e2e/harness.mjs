@@ -15,13 +15,16 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json',
 };
 
-/** Serves DIST on a free loopback port; resolves to { url, close }. */
-export async function serve() {
+/**
+ * Serves DIST on a free loopback port; resolves to { url, close }. `rewrite(path, bytes)` may
+ * change what a file serves (as a new build would).
+ */
+export async function serve({ rewrite = (path, body) => body } = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     const file = join(DIST, path.endsWith('/') ? `${path}index.html` : path);
     try {
-      const body = await readFile(file);
+      const body = rewrite(path, await readFile(file));
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -7,7 +7,15 @@ import {
 } from './harness.mjs';
 
 let server;
-before(async () => { server = await serve(); });
+// Set to change what wasm-bindgen's snippets serve, as a new build that edits one would.
+let snippetEdit = null;
+before(async () => {
+  server = await serve({
+    rewrite: (path, body) => (snippetEdit && path.includes('/snippets/')
+      ? Buffer.concat([body, Buffer.from(`\n// ${snippetEdit}\n`)])
+      : body),
+  });
+});
 after(async () => { await server.close(); });
 
 const samples = (page) => page.getByLabel("Generated images from a fixed set of noise vectors, with D's verdict on each");
@@ -37,6 +45,17 @@ test('after one visit the page opens and trains offline, MNIST included', async 
     await page.getByLabel('Dataset', { exact: true }).selectOption('mnist');
     await samples(page).waitFor({ timeout: 60_000 });
     await page.getByRole('progressbar').waitFor({ state: 'detached', timeout: 60_000 });
+
+    // A snippet's URL does not change when a new build edits it: the service worker must
+    // fetch the new one (the new glue needs it), not serve the one it cached.
+    const snippet = await page.evaluate(() => performance.getEntriesByType('resource')
+      .map((e) => e.name).find((n) => n.includes('/snippets/')));
+    assert.ok(snippet, 'the page loaded a wasm-bindgen snippet');
+    assert.ok(await page.evaluate((u) => caches.match(u).then((r) => r !== undefined), snippet),
+      'the snippet is cached for offline use');
+    snippetEdit = 'edited by a later build';
+    const served = await page.evaluate((u) => fetch(u).then((r) => r.text()), snippet);
+    assert.match(served, /edited by a later build/, 'a returning visitor gets the edited snippet');
 
     await context.setOffline(true);
     assert.equal(

@@ -17,14 +17,16 @@ pub fn single(ctx: Ctx, what: Single) {
     if ctx.running.get_untracked() {
         return;
     }
-    let Some(stats) = ctx
-        .session
-        .try_update_value(|s| s.trainer.as_mut().map(|t| t.single(what)))
-        .flatten()
-    else {
-        return;
-    };
+    let owner = ctx.owner();
     leptos::task::spawn_local(async move {
+        let Some(stats) = owner
+            .lock()
+            .await
+            .as_mut()
+            .and_then(|session| session.single(what).ok())
+        else {
+            return;
+        };
         match stats.read().await {
             Ok(values) => ctx.live.update(|live| match what {
                 Single::Step => {

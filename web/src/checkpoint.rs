@@ -3,22 +3,20 @@
 //! [`interval_ms`] while it runs, and on pause. It is kept only when it passes the checks a
 //! file from outside passes (finite, sane weights that fit the configuration), so it is
 //! always a state training can go on from. It serves:
-//! - the rollback when training diverges ([`restore`]);
+//! - the rollback when training diverges (the session keeps it: [`ganvas_session::Session`]);
 //! - the panic banner's "Save your run": its bytes are also held by the page's JavaScript
 //!   (`checkpoint.js`), outside the module that stopped;
 //! - resuming after a reload or a crash: they are stored in IndexedDB too ([`stored`]).
 
-use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
+use ganvas_session::Session;
 use ganvas_share::{Packing, Precision};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::link;
-use crate::run_loop::now_ms;
 use crate::setup::{ImageSource, Setup};
-use crate::state::{Ctx, DRAW_BOUNDS};
-use crate::trainer::Trainer;
+use crate::state::Ctx;
 
 #[wasm_bindgen(module = "/src/checkpoint.js")]
 extern "C" {
@@ -46,17 +44,6 @@ pub fn interval_ms() -> f64 {
         .and_then(|s| s.parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 1.0)
         .map_or(INTERVAL_MS, |s| s * 1000.0)
-}
-
-/// The last good state of the run.
-pub struct Checkpoint {
-    /// The whole run.
-    pub snapshot: Snapshot,
-    /// Which trainer it was taken of ([`Trainer::id`]): a new model is never rolled back to
-    /// an old one's checkpoint.
-    pub trainer: u64,
-    /// When it was taken, in page milliseconds.
-    pub taken_ms: f64,
 }
 
 /// A run stored by an earlier visit, offered at start.
@@ -88,34 +75,11 @@ pub fn label(setup: &Setup) -> String {
     format!("{} on {data}", setup.model.value())
 }
 
-/// Whether `trainer` needs a checkpoint now: none of it yet, or the last is `interval` old.
-pub fn due(ctx: Ctx, trainer: &Trainer, interval: f64) -> bool {
-    ctx.session.with_value(|s| {
-        s.checkpoint
-            .as_ref()
-            .is_none_or(|c| c.trainer != trainer.id || now_ms() - c.taken_ms >= interval)
-    })
-}
-
-/// The step of the checkpoint held for `trainer`, if any.
-pub fn held_step(ctx: Ctx, trainer: &Trainer) -> Option<u64> {
-    ctx.session.with_value(|s| {
-        s.checkpoint
-            .as_ref()
-            .filter(|c| c.trainer == trainer.id)
-            .map(|c| c.snapshot.step)
-    })
-}
-
-/// Takes a checkpoint of `trainer` and keeps it (in the page, outside wasm and in IndexedDB)
-/// if it passes every check; otherwise the last good one stays and the reason is returned.
-pub async fn take(ctx: Ctx, trainer: &Trainer) -> Result<u64, String> {
-    let snapshot = trainer
-        .gan
-        .snapshot(SnapshotParts::ALL)
-        .await
-        .map_err(|e| e.to_string())?;
-    snapshot.checked_config().map_err(|e| e.to_string())?;
+/// Takes a checkpoint of the session's run and keeps it (in the session for rollbacks, in the
+/// page outside wasm and in IndexedDB) if it passes every check; otherwise the last good one
+/// stays and the reason is returned.
+pub async fn take(ctx: Ctx, session: &mut Session) -> Result<u64, String> {
+    let snapshot = session.checkpoint().await.map_err(|e| e.to_string())?;
     let step = snapshot.step;
     let settings = untrack(|| crate::share::current_settings(ctx));
     let fragment = link::print_fragment(&link::to_pairs(&settings));
@@ -127,13 +91,6 @@ pub async fn take(ctx: Ctx, trainer: &Trainer) -> Result<u64, String> {
         Packing::Fastest,
     )
     .map_err(|e| e.to_string())?;
-    ctx.session.update_value(|s| {
-        s.checkpoint = Some(Checkpoint {
-            snapshot,
-            trainer: trainer.id,
-            taken_ms: now_ms(),
-        });
-    });
     let name = format!("ganvas-step-{step}.ganvas");
     let label = label(&settings.setup);
     // The call copies the bytes before it returns; storing goes on without holding up
@@ -152,47 +109,9 @@ pub async fn take(ctx: Ctx, trainer: &Trainer) -> Result<u64, String> {
     // A stored run from an earlier visit is now replaced: stop offering it.
     if matches!(ctx.resume.get_untracked(), Some(Resume::Offer { .. })) {
         ctx.resume.set(None);
-        ctx.session.update_value(|s| s.resume_bytes = None);
+        ctx.page.update_value(|p| p.resume_bytes = None);
     }
     Ok(step)
-}
-
-/// A trainer rebuilt from the checkpoint of `trainer`, on the same data and device, with the
-/// controls' current training settings (so that a lower learning rate set after the
-/// divergence applies).
-pub async fn restore(ctx: Ctx, trainer: &Trainer) -> Result<Trainer, String> {
-    let snapshot = ctx
-        .session
-        .with_value(|s| {
-            s.checkpoint
-                .as_ref()
-                .filter(|c| c.trainer == trainer.id)
-                .map(|c| c.snapshot.clone())
-        })
-        .ok_or_else(|| "no checkpoint of this model was taken yet".to_string())?;
-    let setup = ctx.setup.get_untracked();
-    let device = ctx
-        .session
-        .with_value(|s| s.device(ctx.device.get_untracked()))
-        .ok_or_else(|| "the device is gone".to_string())?;
-    let images = if setup.is_images() {
-        Some(ctx.images_for(&setup.images).await?)
-    } else {
-        None
-    };
-    let bounds = setup.drawn.then_some(DRAW_BOUNDS);
-    let mut restored =
-        Trainer::from_snapshot(&snapshot, &setup, &device, bounds, images.as_deref())
-            .map_err(|e| e.to_string())?;
-    // Settings the engine refuses leave the checkpoint's own.
-    let _ = restored.retune(&setup);
-    // The checkpoint now belongs to the rebuilt trainer.
-    ctx.session.update_value(|s| {
-        if let Some(c) = s.checkpoint.as_mut() {
-            c.trainer = restored.id;
-        }
-    });
-    Ok(restored)
 }
 
 /// Looks for a run stored by an earlier visit and offers it (the page's start, when the link
@@ -215,7 +134,7 @@ pub async fn offer_stored(ctx: Ctx) {
     if bytes.is_empty() {
         return;
     }
-    ctx.session.update_value(|s| s.resume_bytes = Some(bytes));
+    ctx.page.update_value(|p| p.resume_bytes = Some(bytes));
     ctx.resume.set(Some(Resume::Offer { step, label }));
 }
 
@@ -223,8 +142,8 @@ pub async fn offer_stored(ctx: Ctx) {
 /// the page keeps its current model.
 pub async fn resume(ctx: Ctx) {
     let Some(bytes) = ctx
-        .session
-        .try_update_value(|s| s.resume_bytes.take())
+        .page
+        .try_update_value(|p| p.resume_bytes.take())
         .flatten()
     else {
         return;
@@ -254,7 +173,7 @@ pub async fn resume(ctx: Ctx) {
 /// Declines the offer (the stored run stays until the next checkpoint replaces it).
 pub fn dismiss(ctx: Ctx) {
     ctx.resume.set(None);
-    ctx.session.update_value(|s| s.resume_bytes = None);
+    ctx.page.update_value(|p| p.resume_bytes = None);
 }
 
 /// The offer to resume a stored run, and what resuming said.

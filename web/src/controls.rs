@@ -132,8 +132,8 @@ fn DataControls() -> impl IntoView {
     };
     let has_upload = move || {
         ctx.loading.track();
-        ctx.session
-            .with_value(|s| s.bundle(&ImageSource::Uploaded).is_some())
+        ctx.page
+            .with_value(|p| p.bundle(&ImageSource::Uploaded).is_some())
     };
     let on_images = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -228,8 +228,8 @@ async fn upload_images(ctx: Ctx, files: Vec<web_sys::File>) {
         Ok(set) => {
             ctx.error.set(None);
             ctx.running.set(false);
-            ctx.session.update_value(|s| {
-                s.keep_bundle(ImageSource::Uploaded, upload::bundle(set, classifier));
+            ctx.page.update_value(|p| {
+                p.keep_bundle(ImageSource::Uploaded, upload::bundle(set, classifier));
             });
             change(ctx, true, |s| {
                 *s = image_model(s);

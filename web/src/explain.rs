@@ -105,19 +105,18 @@ pub fn Explain() -> impl IntoView {
     let (busy, set_busy) = signal(false);
     let start = move |_| {
         ctx.running.set(false);
-        let Some(mut trainer) = ctx.session.try_update_value(|s| s.trainer.take()).flatten() else {
-            ctx.error
-                .set(Some("There is no model to explain yet.".into()));
-            return;
-        };
         set_busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = trainer.explain().await;
-            ctx.session.update_value(|s| {
-                if s.trainer.is_none() {
-                    s.trainer = Some(trainer);
+            let owner = ctx.owner();
+            let result = match owner.lock().await.as_mut() {
+                Some(session) if session.trainer().is_some() => session.explain().await,
+                _ => {
+                    set_busy.set(false);
+                    ctx.error
+                        .set(Some("There is no model to explain yet.".into()));
+                    return;
                 }
-            });
+            };
             set_busy.set(false);
             match result {
                 Ok(w) => {

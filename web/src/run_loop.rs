@@ -9,8 +9,10 @@ use crate::checkpoint;
 use crate::devices::{self, Requested};
 use crate::setup::Setup;
 use crate::state::{Ctx, DeviceChoice, HISTORY, Point};
-use crate::trainer::{Trainer, Wanted};
+use crate::trainer::{Frame, Trainer, Wanted};
 use ganvas_engine::training::StepValues;
+use ganvas_session::Session;
+use ganvas_session::session::{Moved, SessionError, Trained};
 
 /// Milliseconds of training queued per animation frame. With the reads and the drawing this
 /// keeps a frame near 16 ms; a step whose updates do not fit continues in the next frame.
@@ -114,7 +116,12 @@ pub async fn start(ctx: Ctx) {
         }
     };
     ctx.device.set(choice);
-    ctx.session.update_value(|s| s.devices = Some(devices));
+    *ctx.owner().lock().await = Some(Session::new(
+        devices.cpu.clone(),
+        devices.gpu.clone(),
+        now_ms,
+    ));
+    ctx.page.update_value(|p| p.devices = Some(devices));
     // A model in the link replaces the fresh one; it is opened first so that loading its
     // image data cannot race a fresh model built on the same data.
     let opened = match ctx.pending_model.get_untracked() {
@@ -323,8 +330,8 @@ fn gpu_stopped(ctx: Ctx) -> Option<String> {
     if ctx.device.get_untracked() != DeviceChoice::Gpu {
         return None;
     }
-    ctx.session.with_value(|s| {
-        s.devices
+    ctx.page.with_value(|p| {
+        p.devices
             .as_ref()?
             .gpu_watch
             .as_ref()?
@@ -339,9 +346,9 @@ fn gpu_stopped(ctx: Ctx) -> Option<String> {
 /// the first sign that it stopped (the browser says so a moment later): then the next turn
 /// moves to the CPU, and a run that was training goes on training there. Anything else stops
 /// training and says why.
-async fn after_failed_read(ctx: Ctx, error: &ganvas_engine::Error) {
+async fn after_failed_read(ctx: Ctx, error: &SessionError) {
     yield_now().await;
-    if let ganvas_engine::Error::DeviceLost(why) = error {
+    if let Some(why) = error.device_lost() {
         mark_gpu_stopped(ctx, why);
     }
     if ctx.device.get_untracked() == DeviceChoice::Gpu {
@@ -378,8 +385,8 @@ async fn sleep_ms(ms: i32) {
 
 /// Records that the GPU stopped (a read found it gone before its lost callback ran).
 fn mark_gpu_stopped(ctx: Ctx, why: &str) {
-    ctx.session.with_value(|s| {
-        if let Some(watch) = s.devices.as_ref().and_then(|d| d.gpu_watch.as_ref()) {
+    ctx.page.with_value(|p| {
+        if let Some(watch) = p.devices.as_ref().and_then(|d| d.gpu_watch.as_ref()) {
             watch.mark_stopped(why);
         }
     });
@@ -387,9 +394,9 @@ fn mark_gpu_stopped(ctx: Ctx, why: &str) {
 
 /// The GPU stopped: the page goes on on the CPU, from the last checkpoint (a fresh model
 /// when nothing was checkpointed), and says so. Training keeps running if it was.
-pub async fn move_to_cpu(ctx: Ctx, trainer: &mut Trainer, why: &str) {
-    ctx.session.update_value(|s| {
-        if let Some(devices) = s.devices.as_mut() {
+pub fn move_to_cpu(ctx: Ctx, session: &mut Session, why: &str) {
+    ctx.page.update_value(|p| {
+        if let Some(devices) = p.devices.as_mut() {
             devices.gpu = None;
             devices.gpu_watch = None;
         }
@@ -398,55 +405,41 @@ pub async fn move_to_cpu(ctx: Ctx, trainer: &mut Trainer, why: &str) {
     ctx.auto_device.set(None);
     ctx.device.set(DeviceChoice::Cpu);
     ctx.device_reason.set("the GPU stopped".into());
-    let message = if let Ok(restored) = checkpoint::restore(ctx, trainer).await {
-        let step = restored.gan.step_count();
-        if let Some(scene) = restored.points_scene() {
-            ctx.scene.set(scene);
+    let message = match session.lose_gpu() {
+        Moved::Restored(built) => {
+            show_built(ctx, &built);
+            format!(
+                "The GPU stopped ({why}). Training goes on on the CPU from step {}, the last checkpoint.",
+                built.step
+            )
         }
-        *trainer = restored;
-        ctx.live.update(|l| {
-            l.step = step;
-            l.d_loss = None;
-            l.g_loss = None;
-        });
-        format!(
-            "The GPU stopped ({why}). Training goes on on the CPU from step {step}, the last checkpoint."
-        )
-    } else {
-        ctx.running.set(false);
-        ctx.reset(); // replaces the trainer the loop holds
-        format!(
-            "The GPU stopped ({why}). Nothing had been checkpointed yet, so a fresh model was built on the CPU."
-        )
+        Moved::Fresh(built) => {
+            ctx.running.set(false);
+            ctx.history.set(Vec::new());
+            show_built(ctx, &built);
+            format!(
+                "The GPU stopped ({why}). Nothing had been checkpointed yet, so a fresh model was built on the CPU."
+            )
+        }
+        Moved::Failed(problem) => {
+            ctx.running.set(false);
+            format!("The GPU stopped ({why}), and no model could be built on the CPU: {problem}.")
+        }
     };
     ctx.error.set(Some(message));
     ctx.redraw.set(1);
 }
 
-/// Takes the trainer out of the session for a chunk (Save and Copy link wait for it).
-fn lend(ctx: Ctx) -> Option<Trainer> {
-    ctx.session
-        .try_update_value(|s| {
-            let trainer = s.trainer.take();
-            s.lent = trainer.is_some();
-            trainer
-        })
-        .flatten()
-}
-
-/// Puts the trainer back; false (and it is dropped) when a reset replaced it meanwhile.
-fn hand_back(ctx: Ctx, trainer: Trainer) -> bool {
-    ctx.session
-        .try_update_value(|s| {
-            s.lent = false;
-            if s.trainer.is_some() {
-                false
-            } else {
-                s.trainer = Some(trainer);
-                true
-            }
-        })
-        .unwrap_or(false)
+/// Shows a model the session rebuilt: its scene, and its step with no losses read yet.
+fn show_built(ctx: Ctx, built: &ganvas_session::session::Built) {
+    if let Some(scene) = &built.scene {
+        ctx.scene.set(scene.clone());
+    }
+    ctx.live.update(|l| {
+        l.step = built.step;
+        l.d_loss = None;
+        l.g_loss = None;
+    });
 }
 
 /// Milliseconds before a checkpoint that failed its checks is tried again.
@@ -473,22 +466,23 @@ impl Checkpoints {
     }
 
     /// Before a chunk: a checkpoint if one is due.
-    async fn before_chunk(&mut self, ctx: Ctx, trainer: &Trainer) {
-        if checkpoint::due(ctx, trainer, self.interval)
+    async fn before_chunk(&mut self, ctx: Ctx, session: &mut Session) {
+        if session.checkpoint_due(self.interval)
             && now_ms() - self.failed >= CHECKPOINT_RETRY_MS
-            && !keep_checkpoint(ctx, trainer).await
+            && !keep_checkpoint(ctx, session).await
         {
             self.failed = now_ms();
         }
     }
 
     /// After a turn: pausing keeps the state it stopped at.
-    async fn after_turn(&mut self, ctx: Ctx, trainer: &Trainer, paused: bool) {
+    async fn after_turn(&mut self, ctx: Ctx, session: &mut Session, paused: bool) {
         if paused
             && self.was_running
-            && checkpoint::held_step(ctx, trainer) != Some(trainer.gan.step_count())
+            && session.trainer().is_some()
+            && session.checkpoint_step() != Some(session.step())
         {
-            let _ = keep_checkpoint(ctx, trainer).await;
+            let _ = keep_checkpoint(ctx, session).await;
         }
         self.was_running = !paused;
     }
@@ -496,8 +490,8 @@ impl Checkpoints {
 
 /// Takes a checkpoint; one that fails its checks leaves the last good one (and says why in
 /// the console: nothing the user did is lost). Returns whether it was kept.
-async fn keep_checkpoint(ctx: Ctx, trainer: &Trainer) -> bool {
-    match checkpoint::take(ctx, trainer).await {
+async fn keep_checkpoint(ctx: Ctx, session: &mut Session) -> bool {
+    match checkpoint::take(ctx, session).await {
         Ok(_) => true,
         Err(e) => {
             web_sys::console::warn_1(&format!("checkpoint not taken: {e}").into());
@@ -508,46 +502,45 @@ async fn keep_checkpoint(ctx: Ctx, trainer: &Trainer) -> bool {
 
 /// Trains one chunk (after a checkpoint, when one is due) and reads its statistics: whole
 /// steps done, and the read's outcome. A chunk whose statistics are not finite has diverged:
-/// the trainer is rolled back.
+/// the session rolled the run back, and the page says so.
 async fn train_chunk(
     ctx: Ctx,
-    trainer: &mut Trainer,
+    session: &mut Session,
     chunk: &mut Chunk,
     pending: &mut Pending,
     checkpoints: &mut Checkpoints,
-) -> (usize, ganvas_engine::Result<()>) {
-    checkpoints.before_chunk(ctx, trainer).await;
+) -> (usize, Result<(), SessionError>) {
+    checkpoints.before_chunk(ctx, session).await;
     let began = now_ms();
-    let steps = trainer.run_for(FRAME_BUDGET_MS, chunk.max_updates, now_ms);
-    let read = trainer.read_stats().await;
+    let trained = session.train(FRAME_BUDGET_MS, chunk.max_updates).await;
     chunk.adapt(now_ms() - began);
-    match read {
-        Ok(Some(mean)) if !mean.is_finite() => {
-            *pending = Pending::default();
-            roll_back(ctx, trainer, mean).await;
-            return (steps, Ok(()));
+    match trained {
+        Ok(Trained::Steps { steps, mean }) => {
+            if let Some(mean) = mean {
+                pending.add(mean, steps);
+            }
+            (steps, Ok(()))
         }
-        Ok(Some(mean)) => pending.add(mean, steps),
-        Ok(None) => {}
-        Err(e) => return (steps, Err(e)),
+        Ok(Trained::Diverged { at, values, back }) => {
+            *pending = Pending::default();
+            diverged(ctx, session, at, values, back);
+            (0, Ok(()))
+        }
+        Err(e) => (0, Err(e)),
     }
-    (steps, Ok(()))
 }
 
-/// Training diverged (a statistic is NaN or infinite): pauses, and replaces the trainer with
-/// one rebuilt from the last good checkpoint (keeping the diverged one when none can be
-/// restored), saying what happened.
-async fn roll_back(ctx: Ctx, trainer: &mut Trainer, values: StepValues) {
+/// Training diverged (a statistic is NaN or infinite): pauses and says what happened; the
+/// session rolled back to the last good checkpoint (or kept the diverged run when there was
+/// none).
+fn diverged(ctx: Ctx, session: &Session, at: u64, values: StepValues, back: Result<u64, String>) {
     ctx.running.set(false);
-    let at = trainer.gan.step_count();
     let what = format!("D loss {}, G loss {}", values.d_loss, values.g_loss);
-    let message = match checkpoint::restore(ctx, trainer).await {
-        Ok(restored) => {
-            let back = restored.gan.step_count();
-            if let Some(scene) = restored.points_scene() {
+    let message = match back {
+        Ok(back) => {
+            if let Some(scene) = session.trainer().and_then(Trainer::points_scene) {
                 ctx.scene.set(scene);
             }
-            *trainer = restored;
             format!(
                 "Training diverged at step {at} ({what}); rolled back to step {back}, the last good checkpoint. Try a lower learning rate."
             )
@@ -557,13 +550,41 @@ async fn roll_back(ctx: Ctx, trainer: &mut Trainer, values: StepValues) {
         ),
     };
     ctx.error.set(Some(message));
-    let step = trainer.gan.step_count();
+    let step = session.step();
     ctx.live.update(|l| {
         l.step = step;
         l.d_loss = None;
         l.g_loss = None;
     });
     ctx.redraw.set(1);
+}
+
+/// Shows a frame read at `step`: the status line (with the speed over the last half second
+/// of `rate_window`), the charts' means of the steps `pending`, the timelapse and the views.
+fn show_frame(
+    ctx: Ctx,
+    frame: Frame,
+    step: u64,
+    pending: &mut Pending,
+    rate_window: &mut (f64, u64),
+) {
+    let elapsed = now_ms() - rate_window.0;
+    let mut live = ctx.live.get_untracked();
+    if elapsed > 500.0 {
+        live.steps_per_sec = rate_window.1 as f64 / (elapsed / 1000.0);
+        *rate_window = (now_ms(), 0);
+    }
+    live.step = step;
+    if let Some(stats) = pending.take_mean() {
+        live.d_loss = Some(stats.d_loss);
+        live.g_loss = Some(stats.g_loss);
+        record(ctx, stats, frame.quality);
+    }
+    ctx.live.set(live);
+    if let Some(images) = &frame.images {
+        record_timelapse(ctx, step, images);
+    }
+    ctx.frame.set(frame);
 }
 
 /// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
@@ -593,32 +614,34 @@ pub async fn training_loop(ctx: Ctx) {
             next_frame().await;
             continue;
         }
-        let Some(mut trainer) = lend(ctx) else {
+        let owner = ctx.owner();
+        let mut held = owner.lock().await;
+        // A new model was asked for and not built yet, or there is none: nothing to train.
+        let Some(session) = held
+            .as_mut()
+            .filter(|s| owner.current() && s.trainer().is_some())
+        else {
+            drop(held);
             next_frame().await;
             continue;
         };
+        let asked = owner.asked();
         if let Some(why) = gpu_stopped(ctx) {
             pending = Pending::default();
-            move_to_cpu(ctx, &mut trainer, &why).await;
+            move_to_cpu(ctx, session, &why);
         }
         let mut steps = 0;
         let mut result = Ok(None);
         if running {
-            let (done, read) = train_chunk(
-                ctx,
-                &mut trainer,
-                &mut chunk,
-                &mut pending,
-                &mut checkpoints,
-            )
-            .await;
+            let (done, read) =
+                train_chunk(ctx, session, &mut chunk, &mut pending, &mut checkpoints).await;
             steps = done;
             result = read.map(|()| None);
         }
         // Paused while this chunk ran (or never running): show the final state now.
         let paused = !ctx.running.get_untracked();
         if result.is_ok() {
-            checkpoints.after_turn(ctx, &trainer, paused).await;
+            checkpoints.after_turn(ctx, session, paused).await;
         }
         let show = result.is_ok()
             && (paused || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
@@ -627,14 +650,16 @@ pub async fn training_loop(ctx: Ctx) {
             // Scores are slow: every few seconds while training, and when paused (the scene
             // scores each step once).
             let score = paused || now_ms() - last_score >= SCORE_INTERVAL_MS;
-            result = trainer.frame(wanted(ctx, score)).await.map(Some);
+            result = session.frame(wanted(ctx, score)).await.map(Some);
             last_view = now_ms();
             if score {
                 last_score = last_view;
             }
         }
-        let step = trainer.gan.step_count();
-        if !hand_back(ctx, trainer) {
+        let step = session.step();
+        drop(held);
+        if !owner.wanted(asked) {
+            // A new model was asked for meanwhile: what this turn read is the old one's.
             pending = Pending::default();
             continue;
         }
@@ -642,23 +667,7 @@ pub async fn training_loop(ctx: Ctx) {
         match result {
             Ok(Some(frame)) => {
                 unshown = false;
-                let elapsed = now_ms() - rate_window.0;
-                let mut live = ctx.live.get_untracked();
-                if elapsed > 500.0 {
-                    live.steps_per_sec = rate_window.1 as f64 / (elapsed / 1000.0);
-                    rate_window = (now_ms(), 0);
-                }
-                live.step = step;
-                if let Some(stats) = pending.take_mean() {
-                    live.d_loss = Some(stats.d_loss);
-                    live.g_loss = Some(stats.g_loss);
-                    record(ctx, stats, frame.quality);
-                }
-                ctx.live.set(live);
-                if let Some(images) = &frame.images {
-                    record_timelapse(ctx, step, images);
-                }
-                ctx.frame.set(frame);
+                show_frame(ctx, frame, step, &mut pending, &mut rate_window);
                 let painting = now_ms();
                 next_frame().await; // let the browser paint what was drawn
                 view_interval =

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::link::{self, LinkSettings, Start};
 use crate::run_loop::{next_frame, now_ms};
 use crate::state::{Ctx, DRAW_BOUNDS, Live};
-use crate::trainer::Trainer;
+use ganvas_session::session::Basis;
 
 /// The current settings, as the link writes them (reading them subscribes a reactive
 /// context, such as the effect that keeps the URL fragment in step).
@@ -46,35 +46,22 @@ fn base_url() -> String {
         .unwrap_or_default()
 }
 
-/// Longest wait for the training loop to hand the model back, in milliseconds.
-const HAND_BACK_MS: f64 = 30_000.0;
+/// Longest wait for a stopped GPU's run to move to the CPU, in milliseconds.
+const MOVE_MS: f64 = 30_000.0;
 
-/// Reads the training GAN's snapshot (the trainer is lent out while the read is in flight).
-/// While training, the loop has the model out for a chunk at a time: this waits for it. When
-/// the GPU has stopped, it waits for the loop to move the model to the CPU (from the last
-/// checkpoint) and reads it there.
+/// Reads the training GAN's snapshot, when the session is next free (while training, after
+/// the chunk in hand). When the GPU has stopped, it waits for the loop to move the run to the
+/// CPU (from the last checkpoint) and reads it there.
 async fn snapshot(ctx: Ctx, parts: SnapshotParts) -> Result<Snapshot, String> {
     let asked = now_ms();
+    let owner = ctx.owner();
     loop {
-        let (trainer, lent) = ctx
-            .session
-            .try_update_value(|s| (s.trainer.take(), s.lent))
-            .unwrap_or((None, false));
-        let Some(trainer) = trainer else {
-            if !lent || now_ms() - asked > HAND_BACK_MS {
-                return Err("there is no model yet".to_string());
-            }
-            next_frame().await;
-            continue;
+        let result = match owner.lock().await.as_ref() {
+            Some(session) => session.snapshot(parts).await,
+            None => return Err("the page is still starting".to_string()),
         };
-        let result = trainer.gan.snapshot(parts).await;
-        ctx.session.update_value(|s| {
-            if s.trainer.is_none() {
-                s.trainer = Some(trainer);
-            }
-        });
         match result {
-            Err(ganvas_engine::Error::DeviceLost(_)) if now_ms() - asked <= HAND_BACK_MS => {
+            Err(e) if e.device_lost().is_some() && now_ms() - asked <= MOVE_MS => {
                 // The loop notices the stopped GPU within a frame and rebuilds on the CPU.
                 ctx.redraw.set(1);
                 next_frame().await;
@@ -97,18 +84,27 @@ pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     let setup = settings
         .as_ref()
         .map_or_else(|| ctx.setup.get_untracked(), |s| s.setup.clone());
-    let device = ctx
-        .session
-        .with_value(|s| s.device(ctx.device.get_untracked()))
-        .ok_or_else(|| "the page is still starting".to_string())?;
     let bounds = setup.drawn.then_some(DRAW_BOUNDS);
     let images = if setup.is_images() {
         Some(ctx.images_for(&setup.images).await?)
     } else {
         None
     };
-    let trainer = Trainer::from_snapshot(&snapshot, &setup, &device, bounds, images.as_deref())
-        .map_err(|e| e.to_string())?;
+    let owner = ctx.owner();
+    let mut held = owner.lock().await;
+    let session = held
+        .as_mut()
+        .ok_or_else(|| "the page is still starting".to_string())?;
+    session.choose_device(ctx.device.get_untracked());
+    let basis = Basis {
+        setup,
+        bounds,
+        images,
+    };
+    let built = session.open(&snapshot, basis).map_err(|e| e.to_string())?;
+    // The opened model replaces whatever was asked for before it.
+    owner.fulfil(owner.ask());
+    drop(held);
     ctx.running.set(false);
     if let Some(settings) = settings {
         ctx.setup.set(settings.setup);
@@ -118,16 +114,15 @@ pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     }
     ctx.history.set(Vec::new());
     ctx.live.set(Live {
-        step: trainer.gan.step_count(),
+        step: built.step,
         ..Live::default()
     });
-    if let Some(scene) = trainer.points_scene() {
+    if let Some(scene) = built.scene {
         ctx.scene.set(scene);
     }
     ctx.timelapse
         .update_value(crate::images::timelapse::Timelapse::clear);
     ctx.timelapse_frames.set(0);
-    ctx.session.update_value(|s| s.trainer = Some(trainer));
     ctx.redraw.set(1);
     Ok(())
 }

@@ -1,17 +1,20 @@
-//! The page's shared state: signals the components read and the training session they drive.
+//! The page's shared state: signals the components read, what the page keeps outside them
+//! (devices, image sets), and its hold on the training session ([`crate::owner`]).
 
 use std::rc::Rc;
 
 use burn::tensor::Device;
 use leptos::prelude::*;
 
-use crate::checkpoint::{Checkpoint, Resume};
+use crate::checkpoint::Resume;
 use crate::devices::Devices;
 use crate::draw::Layers;
 use crate::images::timelapse::Timelapse;
 use crate::images::{ImageBundle, ImageView, load};
+use crate::owner::Owner;
 use crate::setup::{ImageSource, Setup};
-use crate::trainer::{Frame, Quality, Trainer};
+use crate::trainer::{Frame, Quality};
+use ganvas_session::session::Basis;
 
 /// Points kept in the charts.
 pub const HISTORY: usize = 300;
@@ -20,24 +23,18 @@ pub const DRAW_BOUNDS: [f32; 4] = [-1.0, -1.0, 1.0, 1.0];
 
 pub use ganvas_session::DeviceChoice;
 
-/// The running session, outside the reactive graph (it holds device tensors).
+/// What the page keeps outside the reactive graph (devices, data sets, bytes).
 #[derive(Default)]
-pub struct Session {
+pub struct Page {
     /// The devices, once initialised.
     pub devices: Option<Devices>,
-    /// The GAN in training (taken out while a frame is read).
-    pub trainer: Option<Trainer>,
-    /// Whether the training loop has the trainer out (it comes back within a chunk).
-    pub lent: bool,
     /// Image sets loaded so far (each is fetched once).
     pub bundles: Vec<(ImageSource, Rc<ImageBundle>)>,
-    /// The last good state of the run (see [`crate::checkpoint`]).
-    pub checkpoint: Option<Checkpoint>,
     /// A run stored by an earlier visit, while it is offered.
     pub resume_bytes: Option<Vec<u8>>,
 }
 
-impl Session {
+impl Page {
     /// The device for `choice`, if it exists.
     pub fn device(&self, choice: DeviceChoice) -> Option<Device> {
         let devices = self.devices.as_ref()?;
@@ -93,8 +90,10 @@ pub struct Point {
 /// Everything the components share; every field is a cheap copyable handle.
 #[derive(Clone, Copy)]
 pub struct Ctx {
-    /// The training session.
-    pub session: StoredValue<Session, LocalStorage>,
+    /// Devices and data sets.
+    pub page: StoredValue<Page, LocalStorage>,
+    /// The training session, held in turn.
+    pub owner: StoredValue<Owner, LocalStorage>,
     /// What the controls chose.
     pub setup: RwSignal<Setup>,
     /// Points drawn by hand (original units) while the "draw" dataset is chosen.
@@ -164,7 +163,8 @@ impl Ctx {
     /// Fresh state.
     pub fn new() -> Self {
         Ctx {
-            session: StoredValue::new_local(Session::default()),
+            page: StoredValue::new_local(Page::default()),
+            owner: StoredValue::new_local(Owner::default()),
             setup: RwSignal::new(Setup::default()),
             drawn: RwSignal::new(Vec::new()),
             device: RwSignal::new(DeviceChoice::Cpu),
@@ -196,23 +196,25 @@ impl Ctx {
         }
     }
 
-    /// Builds a fresh trainer for the current setup and device (Reset, and any change that
-    /// needs new networks or data). Hand-drawn data with too few points leaves no trainer.
+    /// The hold on the training session.
+    pub fn owner(self) -> Owner {
+        self.owner.get_value()
+    }
+
+    /// Builds a fresh model for the current setup and device (Reset, and any change that
+    /// needs new networks or data). Hand-drawn data with too few points leaves no model.
     pub fn reset(self) {
         let setup = self.setup.get_untracked();
-        let Some(device) = self
-            .session
-            .with_value(|s| s.device(self.device.get_untracked()))
-        else {
-            return;
-        };
+        if self.page.with_value(|p| p.devices.is_none()) {
+            return; // still starting: the start builds the first model
+        }
         self.live.set(Live::default());
         self.history.set(Vec::new());
         self.frame.set(Frame::default());
         self.timelapse.update_value(Timelapse::clear);
         self.timelapse_frames.set(0);
         if setup.is_images() {
-            self.reset_images(&setup, &device);
+            self.reset_images(setup);
             return;
         }
         if self.auto_device.get_untracked() == Some(true) {
@@ -220,30 +222,23 @@ impl Ctx {
             return;
         }
         if setup.drawn && self.drawn.with_untracked(Vec::len) < MIN_DRAWN {
-            self.session.update_value(|s| s.trainer = None);
+            self.replace(None);
             self.scene.set((self.drawn.get_untracked(), DRAW_BOUNDS));
             return;
         }
         let bounds = setup.drawn.then_some(DRAW_BOUNDS);
-        match Trainer::new(&setup, &device, bounds, None) {
-            Ok(trainer) => {
-                if let Some(scene) = trainer.points_scene() {
-                    self.scene.set(scene);
-                }
-                self.session.update_value(|s| s.trainer = Some(trainer));
-                self.redraw.set(1); // draw the untrained state
-            }
-            Err(e) => self
-                .error
-                .set(Some(format!("Could not build the model: {e}"))),
-        }
+        self.replace(Some(Basis {
+            setup,
+            bounds,
+            images: None,
+        }));
     }
 
     /// Builds an image GAN on its data, fetching the data first if it is not loaded yet.
-    fn reset_images(self, setup: &Setup, device: &Device) {
-        let bundle = self.session.with_value(|s| s.bundle(&setup.images));
+    fn reset_images(self, setup: Setup) {
+        let bundle = self.page.with_value(|p| p.bundle(&setup.images));
         let Some(bundle) = bundle else {
-            self.session.update_value(|s| s.trainer = None);
+            self.replace(None);
             match &setup.images {
                 ImageSource::Shipped(set) => self.fetch_images(*set),
                 ImageSource::Uploaded => self.error.set(Some(
@@ -257,31 +252,58 @@ impl Ctx {
             self.retime(Some(bundle));
             return;
         }
-        match Trainer::new(setup, device, None, Some(&bundle)) {
-            Ok(trainer) => {
-                self.session.update_value(|s| s.trainer = Some(trainer));
-                self.redraw.set(1);
+        self.replace(Some(Basis {
+            setup,
+            bounds: None,
+            images: Some(bundle),
+        }));
+    }
+
+    /// Asks for the session's model to be replaced: by a fresh one on `basis` on the chosen
+    /// device, or by none. It happens when the session is next free, unless a later request
+    /// replaces this one first.
+    fn replace(self, basis: Option<Basis>) {
+        let owner = self.owner();
+        let number = owner.ask();
+        let choice = self.device.get_untracked();
+        leptos::task::spawn_local(async move {
+            let mut held = owner.lock().await;
+            if !owner.wanted(number) {
+                return; // a later request builds
             }
-            Err(e) => {
-                self.session.update_value(|s| s.trainer = None);
-                self.error
-                    .set(Some(format!("Could not build the model: {e}")));
+            if let Some(session) = held.as_mut() {
+                session.choose_device(choice);
+                match basis {
+                    None => session.clear(),
+                    Some(basis) => match session.build(basis) {
+                        Ok(built) => {
+                            if let Some(scene) = built.scene {
+                                self.scene.set(scene);
+                            }
+                            self.redraw.set(1); // draw the untrained state
+                        }
+                        Err(e) => self
+                            .error
+                            .set(Some(format!("Could not build the model: {e}"))),
+                    },
+                }
             }
-        }
+            owner.fulfil(number);
+        });
     }
 
     /// Times the current model on both devices (its kind changed since the last timing), keeps
     /// the faster, then builds the model.
     fn retime(self, images: Option<Rc<ImageBundle>>) {
         self.auto_device.set(Some(images.is_some()));
-        let Some(devices) = self.session.with_value(|s| s.devices.clone()) else {
+        let Some(devices) = self.page.with_value(|p| p.devices.clone()) else {
             return;
         };
         let Some(gpu) = devices.gpu else {
             self.reset();
             return;
         };
-        self.session.update_value(|s| s.trainer = None);
+        self.replace(None);
         self.device_reason
             .set("timing WebGPU and the CPU on this model…".into());
         leptos::task::spawn_local(async move {
@@ -310,7 +332,7 @@ impl Ctx {
 
     /// The image set for `source`, fetched (once, with a progress bar) if it is shipped.
     pub async fn images_for(self, source: &ImageSource) -> Result<Rc<ImageBundle>, String> {
-        if let Some(bundle) = self.session.with_value(|s| s.bundle(source)) {
+        if let Some(bundle) = self.page.with_value(|p| p.bundle(source)) {
             return Ok(bundle);
         }
         let ImageSource::Shipped(set) = source else {
@@ -331,10 +353,10 @@ impl Ctx {
                 set.title()
             )
         })?;
-        self.session
-            .update_value(|s| s.keep_bundle(source.clone(), bundle));
-        self.session
-            .with_value(|s| s.bundle(source))
+        self.page
+            .update_value(|p| p.keep_bundle(source.clone(), bundle));
+        self.page
+            .with_value(|p| p.bundle(source))
             .ok_or_else(|| "the loaded set went missing".into())
     }
 
@@ -342,14 +364,17 @@ impl Ctx {
     /// engine refuses (a batch beyond the memory budget) say why and change nothing.
     pub fn retune(self) {
         let setup = self.setup.get_untracked();
-        let result = self
-            .session
-            .try_update_value(|s| s.trainer.as_mut().map(|trainer| trainer.retune(&setup)))
-            .flatten();
-        if let Some(Err(e)) = result {
-            self.error
-                .set(Some(format!("These settings cannot be used: {e}.")));
-        }
+        let owner = self.owner();
+        leptos::task::spawn_local(async move {
+            let mut held = owner.lock().await;
+            let Some(session) = held.as_mut().filter(|s| s.trainer().is_some()) else {
+                return;
+            };
+            if let Err(e) = session.retune(&setup) {
+                self.error
+                    .set(Some(format!("These settings cannot be used: {e}.")));
+            }
+        });
     }
 }
 

@@ -13,7 +13,6 @@ use ganvas_web::fields::NumberField;
 use ganvas_web::images::timelapse::Timelapse;
 use ganvas_web::setup::{ModelChoice, Setup};
 use ganvas_web::state::Ctx;
-use ganvas_web::trainer::Trainer;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -309,6 +308,8 @@ fn timelapse_thins_out_and_writes_a_looping_gif() {
 /// shows offers exactly its bytes, and a later visit is offered the same step.
 #[wasm_bindgen_test]
 async fn a_checkpoint_reaches_the_panic_banner_and_indexeddb() {
+    use ganvas_session::Session;
+    use ganvas_session::session::Basis;
     use ganvas_web::checkpoint::{self, Resume};
     // The owner keeps the signals alive for the whole test.
     let owner = leptos::prelude::Owner::new();
@@ -318,15 +319,25 @@ async fn a_checkpoint_reaches_the_panic_banner_and_indexeddb() {
         ..Setup::default()
     };
     ctx.setup.set(setup.clone());
-    let mut trainer =
-        Trainer::new(&setup, &ganvas_engine::device::cpu(), None, None).expect("toy GAN builds");
-    trainer.train_steps(3);
-    let step = checkpoint::take(ctx, &trainer)
+    let mut session = Session::new(
+        ganvas_engine::device::cpu(),
+        None,
+        ganvas_web::run_loop::now_ms,
+    );
+    session
+        .build(Basis {
+            setup,
+            bounds: None,
+            images: None,
+        })
+        .expect("toy GAN builds");
+    session.train_steps(3).expect("a model");
+    let step = checkpoint::take(ctx, &mut session)
         .await
         .expect("a good checkpoint");
     assert_eq!(step, 3);
-    assert_eq!(checkpoint::held_step(ctx, &trainer), Some(3));
-    assert!(!checkpoint::due(ctx, &trainer, 60_000.0), "just taken");
+    assert_eq!(session.checkpoint_step(), Some(3));
+    assert!(!session.checkpoint_due(60_000.0), "just taken");
 
     checkpoint::show_panic_banner("index out of bounds at src/test.rs:1");
     let banner = document()

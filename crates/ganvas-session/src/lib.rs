@@ -1,8 +1,9 @@
 //! What a GANvas session is, without a browser: the settings the page's controls choose
-//! ([`setup`]), the link codec that carries them ([`link`], over [`form`]), the trainer that owns
-//! the GAN ([`trainer`]) and what its frames show, one folder per kind of data ([`points`]:
-//! heatmap, manifold, arrows, features; [`images`]: grids, interpolation, classifier scores),
-//! the playground's layers ([`view`]) and the device it trains on ([`DeviceChoice`]).
+//! ([`setup`]), the link codec that carries them ([`link`], over [`form`]), the session that
+//! alone owns the run ([`session`]: its trainer, checkpoint and devices), the trainer
+//! ([`trainer`]) and what its frames show, one folder per kind of data ([`points`]: heatmap,
+//! manifold, arrows, features; [`images`]: grids, interpolation, classifier scores), the
+//! playground's layers ([`view`]) and the device it trains on ([`DeviceChoice`]).
 //!
 //! It depends on the engine and Burn only (no leptos, no web-sys), so `cargo test` checks it
 //! natively on Flex and on wgpu where a Vulkan adapter exists; the web crate is its face in the
@@ -13,8 +14,10 @@ pub mod form;
 pub mod images;
 pub mod link;
 pub mod points;
+pub mod session;
 pub mod setup;
 pub mod trainer;
 pub mod view;
 
 pub use device::DeviceChoice;
+pub use session::Session;

@@ -75,10 +75,8 @@ pub enum Scene {
     Images(Box<ImageScene>),
 }
 
-/// A GAN training in the page.
+/// A GAN in training, with what its views show (owned by a [`crate::session::Session`]).
 pub struct Trainer {
-    /// Tells trainers apart (every one built gets a new number): a checkpoint belongs to one.
-    pub id: u64,
     /// The GAN.
     pub gan: Gan,
     acc: StatsAccumulator,
@@ -131,7 +129,6 @@ impl Trainer {
             )?)),
         };
         Ok(Self {
-            id: next_id(),
             gan,
             acc: StatsAccumulator::default(),
             scene,
@@ -207,18 +204,6 @@ impl Trainer {
             )),
         }
     }
-}
-
-/// A number no trainer of this page had before.
-fn next_id() -> u64 {
-    thread_local! {
-        static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
-    }
-    NEXT.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    })
 }
 
 /// The data a GAN of `model` trains on: the setup's 2D distribution or the loaded images.

@@ -1,0 +1,346 @@
+//! The one owner of a training run: the trainer, what it trains on, its last good
+//! checkpoint and the devices it may run on. The page (or a worker) holds one [`Session`] and
+//! asks it for everything: build a model, train for a time budget, read a frame, take a
+//! checkpoint, roll back, move to the CPU when the GPU stops. Nothing else holds the trainer,
+//! so nothing has to lend it out and take it back.
+
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use ganvas_engine::Error;
+use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
+use ganvas_engine::training::{StepStats, StepValues};
+
+use crate::DeviceChoice;
+use crate::images::ImageBundle;
+use crate::points::Walkthrough;
+use crate::setup::Setup;
+use crate::trainer::{Frame, Single, Trainer, Wanted};
+
+/// Why the session could not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Nothing was built yet (or the last build failed).
+    #[error("there is no model yet")]
+    NoModel,
+    /// A rollback was asked for before any checkpoint.
+    #[error("no checkpoint of this model was taken yet")]
+    NoCheckpoint,
+    /// The engine refused or failed.
+    #[error(transparent)]
+    Engine(#[from] Error),
+}
+
+impl SessionError {
+    /// Why the GPU stopped, when that is what went wrong.
+    pub fn device_lost(&self) -> Option<&str> {
+        match self {
+            SessionError::Engine(Error::DeviceLost(why)) => Some(why),
+            _ => None,
+        }
+    }
+}
+
+/// A session's outcome.
+pub type Result<T> = std::result::Result<T, SessionError>;
+
+/// What a model trains on: kept to rebuild it (a rollback, another device).
+#[derive(Clone, Debug)]
+pub struct Basis {
+    /// The settings: data, model, training.
+    pub setup: Setup,
+    /// A fixed plot area (hand-drawn points); `None`: fitted to the data.
+    pub bounds: Option<[f32; 4]>,
+    /// The loaded image set (image GANs).
+    pub images: Option<Rc<ImageBundle>>,
+}
+
+/// A model was built: what the page shows before any frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+    /// Its step (0 for a fresh model).
+    pub step: u64,
+    /// The real points and plot area (2D GANs).
+    pub scene: Option<(Vec<[f32; 2]>, [f32; 4])>,
+}
+
+/// What a chunk of training did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Trained {
+    /// `steps` whole steps, and the mean statistics of the steps read (`None`: no step
+    /// finished in this chunk).
+    Steps {
+        /// Whole steps completed.
+        steps: usize,
+        /// Their mean statistics.
+        mean: Option<StepValues>,
+    },
+    /// A statistic was NaN or infinite: the run was rolled back (or could not be).
+    Diverged {
+        /// The step where it diverged.
+        at: u64,
+        /// The statistics that diverged.
+        values: StepValues,
+        /// The step rolled back to, or why there was none.
+        back: std::result::Result<u64, String>,
+    },
+}
+
+/// Where training went on when the GPU stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Moved {
+    /// From the last checkpoint, at this step.
+    Restored(Built),
+    /// Nothing was checkpointed: a fresh model was built on the CPU.
+    Fresh(Built),
+    /// Nothing could be built on the CPU.
+    Failed(String),
+}
+
+/// The last good state of the run.
+struct Checkpoint {
+    snapshot: Snapshot,
+    /// When it was taken, in the session clock's milliseconds.
+    taken_ms: f64,
+}
+
+/// The training run and everything it needs.
+pub struct Session {
+    cpu: Device,
+    gpu: Option<Device>,
+    choice: DeviceChoice,
+    trainer: Option<Trainer>,
+    basis: Option<Basis>,
+    checkpoint: Option<Checkpoint>,
+    clock: fn() -> f64,
+}
+
+impl Session {
+    /// A session with no model yet, on the GPU when there is one. `clock` gives milliseconds
+    /// (time budgets, checkpoint ages).
+    pub fn new(cpu: Device, gpu: Option<Device>, clock: fn() -> f64) -> Self {
+        let choice = if gpu.is_some() {
+            DeviceChoice::Gpu
+        } else {
+            DeviceChoice::Cpu
+        };
+        Session {
+            cpu,
+            gpu,
+            choice,
+            trainer: None,
+            basis: None,
+            checkpoint: None,
+            clock,
+        }
+    }
+
+    /// The device models are built on.
+    pub fn device_choice(&self) -> DeviceChoice {
+        self.choice
+    }
+
+    /// Builds the next models on `choice` (the current one stays where it is). False, and
+    /// nothing changes, when that device is not there.
+    pub fn choose_device(&mut self, choice: DeviceChoice) -> bool {
+        if choice == DeviceChoice::Gpu && self.gpu.is_none() {
+            return false;
+        }
+        self.choice = choice;
+        true
+    }
+
+    fn device(&self) -> Device {
+        match (self.choice, &self.gpu) {
+            (DeviceChoice::Gpu, Some(gpu)) => gpu.clone(),
+            _ => self.cpu.clone(),
+        }
+    }
+
+    /// The model, if there is one.
+    pub fn trainer(&self) -> Option<&Trainer> {
+        self.trainer.as_ref()
+    }
+
+    /// The model's step count (0 without one).
+    pub fn step(&self) -> u64 {
+        self.trainer.as_ref().map_or(0, |t| t.gan.step_count())
+    }
+
+    fn trainer_mut(&mut self) -> Result<&mut Trainer> {
+        self.trainer.as_mut().ok_or(SessionError::NoModel)
+    }
+
+    /// Replaces the model with a fresh one on `basis`. On failure there is no model.
+    pub fn build(&mut self, basis: Basis) -> Result<Built> {
+        self.clear();
+        let trainer = Trainer::new(
+            &basis.setup,
+            &self.device(),
+            basis.bounds,
+            basis.images.as_deref(),
+        )?;
+        Ok(self.keep(trainer, basis))
+    }
+
+    /// Replaces the model with `snapshot` (a shared or saved run), to train on `basis`.
+    /// Nothing changes unless the whole model loads.
+    pub fn open(&mut self, snapshot: &Snapshot, basis: Basis) -> Result<Built> {
+        let trainer = Trainer::from_snapshot(
+            snapshot,
+            &basis.setup,
+            &self.device(),
+            basis.bounds,
+            basis.images.as_deref(),
+        )?;
+        self.clear();
+        Ok(self.keep(trainer, basis))
+    }
+
+    fn keep(&mut self, trainer: Trainer, basis: Basis) -> Built {
+        let built = Built {
+            step: trainer.gan.step_count(),
+            scene: trainer.points_scene(),
+        };
+        self.trainer = Some(trainer);
+        self.basis = Some(basis);
+        built
+    }
+
+    /// Drops the model (and its checkpoint).
+    pub fn clear(&mut self) {
+        self.trainer = None;
+        self.basis = None;
+        self.checkpoint = None;
+    }
+
+    /// Applies `setup`'s training settings to the model without a reset (and to what a
+    /// rollback rebuilds). Settings the engine refuses change nothing.
+    pub fn retune(&mut self, setup: &Setup) -> Result<()> {
+        self.trainer_mut()?.retune(setup)?;
+        if let Some(basis) = self.basis.as_mut() {
+            basis.setup.train = setup.train.clone();
+        }
+        Ok(())
+    }
+
+    /// Trains for about `budget_ms` (at most `max_updates` single updates, at least one) and
+    /// reads the statistics. Diverged statistics roll the run back to its checkpoint.
+    pub async fn train(&mut self, budget_ms: f64, max_updates: usize) -> Result<Trained> {
+        let clock = self.clock;
+        let trainer = self.trainer_mut()?;
+        let steps = trainer.run_for(budget_ms, max_updates, clock);
+        match trainer.read_stats().await? {
+            Some(values) if !values.is_finite() => {
+                let at = trainer.gan.step_count();
+                let back = self.roll_back().map_err(|e| e.to_string());
+                Ok(Trained::Diverged { at, values, back })
+            }
+            mean => Ok(Trained::Steps { steps, mean }),
+        }
+    }
+
+    /// Queues `n` whole steps (benchmarks); their statistics go into the next read.
+    pub fn train_steps(&mut self, n: usize) -> Result<()> {
+        self.trainer_mut()?.train_steps(n);
+        Ok(())
+    }
+
+    /// One manual update; its statistics are read by the caller.
+    pub fn single(&mut self, what: Single) -> Result<StepStats> {
+        Ok(self.trainer_mut()?.single(what))
+    }
+
+    /// Reads what a frame shows.
+    pub async fn frame(&mut self, wanted: Wanted) -> Result<Frame> {
+        Ok(self.trainer_mut()?.frame(wanted).await?)
+    }
+
+    /// One D and one G update, every phase measured (2D GANs).
+    pub async fn explain(&mut self) -> Result<Walkthrough> {
+        Ok(self.trainer_mut()?.explain().await?)
+    }
+
+    /// Reads the model's `parts` to the host.
+    pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
+        Ok(self
+            .trainer
+            .as_ref()
+            .ok_or(SessionError::NoModel)?
+            .gan
+            .snapshot(parts)
+            .await?)
+    }
+
+    /// Whether a checkpoint is due: the model has none yet, or the last is `interval_ms` old.
+    pub fn checkpoint_due(&self, interval_ms: f64) -> bool {
+        self.trainer.is_some()
+            && self
+                .checkpoint
+                .as_ref()
+                .is_none_or(|c| (self.clock)() - c.taken_ms >= interval_ms)
+    }
+
+    /// The step of the checkpoint held, if any.
+    pub fn checkpoint_step(&self) -> Option<u64> {
+        self.checkpoint.as_ref().map(|c| c.snapshot.step)
+    }
+
+    /// Takes a checkpoint of the whole run and keeps it if it passes every check a file from
+    /// outside passes (finite, sane weights that fit the configuration); otherwise the last
+    /// good one stays and the error says why. Returns it, for the page to store.
+    pub async fn checkpoint(&mut self) -> Result<Snapshot> {
+        let snapshot = self.snapshot(SnapshotParts::ALL).await?;
+        snapshot.checked_config()?;
+        self.checkpoint = Some(Checkpoint {
+            snapshot: snapshot.clone(),
+            taken_ms: (self.clock)(),
+        });
+        Ok(snapshot)
+    }
+
+    /// Rebuilds the model from its checkpoint, on the current device, with the training
+    /// settings last given (a lower learning rate set after a divergence applies). Returns
+    /// the step it went back to; on failure the model stays as it was.
+    pub fn roll_back(&mut self) -> Result<u64> {
+        let snapshot = self
+            .checkpoint
+            .as_ref()
+            .map(|c| c.snapshot.clone())
+            .ok_or(SessionError::NoCheckpoint)?;
+        let basis = self.basis.clone().ok_or(SessionError::NoModel)?;
+        let mut restored = Trainer::from_snapshot(
+            &snapshot,
+            &basis.setup,
+            &self.device(),
+            basis.bounds,
+            basis.images.as_deref(),
+        )?;
+        // Settings the engine refuses leave the checkpoint's own.
+        let _ = restored.retune(&basis.setup);
+        let step = restored.gan.step_count();
+        self.trainer = Some(restored);
+        Ok(step)
+    }
+
+    /// The GPU stopped: it is forgotten, and the run goes on on the CPU from its checkpoint
+    /// (a fresh model when nothing was checkpointed).
+    pub fn lose_gpu(&mut self) -> Moved {
+        self.gpu = None;
+        self.choice = DeviceChoice::Cpu;
+        if self.checkpoint.is_some()
+            && let Ok(step) = self.roll_back()
+        {
+            let scene = self.trainer.as_ref().and_then(Trainer::points_scene);
+            return Moved::Restored(Built { step, scene });
+        }
+        let Some(basis) = self.basis.clone() else {
+            self.clear();
+            return Moved::Failed("there was no model to move".into());
+        };
+        match self.build(basis) {
+            Ok(built) => Moved::Fresh(built),
+            Err(e) => Moved::Failed(e.to_string()),
+        }
+    }
+}

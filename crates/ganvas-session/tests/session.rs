@@ -1,0 +1,195 @@
+//! The session as the page uses it, natively on Flex: build, train in chunks, read frames,
+//! take a checkpoint, roll back after a divergence, reopen a saved run, and go on on the CPU
+//! when the GPU stops.
+
+use std::cell::Cell;
+
+use futures_lite::future::block_on;
+use ganvas_engine::snapshot::SnapshotParts;
+use ganvas_session::DeviceChoice;
+use ganvas_session::link;
+use ganvas_session::session::{Basis, Moved, Session, SessionError, Trained};
+use ganvas_session::setup::Setup;
+use ganvas_session::trainer::{Single, Wanted};
+
+thread_local! {
+    /// The session's clock in these tests: milliseconds that only the test moves.
+    static NOW: Cell<f64> = const { Cell::new(0.0) };
+}
+
+fn now() -> f64 {
+    NOW.with(Cell::get)
+}
+
+fn advance(ms: f64) {
+    NOW.with(|n| n.set(n.get() + ms));
+}
+
+fn basis(setup: Setup) -> Basis {
+    Basis {
+        setup,
+        bounds: None,
+        images: None,
+    }
+}
+
+/// A toy session on Flex (the "GPU" is a second Flex device: what matters here is which
+/// device the session builds on, not its kind).
+fn toy_session(with_gpu: bool) -> Session {
+    let gpu = with_gpu.then(ganvas_engine::device::cpu);
+    Session::new(ganvas_engine::device::cpu(), gpu, now)
+}
+
+/// Trains chunks (the test clock stands still: each is its `max_updates`) until the model has
+/// at least `steps` steps.
+fn train_to(session: &mut Session, steps: u64) {
+    while session.step() < steps {
+        match block_on(session.train(f64::INFINITY, 20)).expect("a chunk trains") {
+            Trained::Steps { .. } => {}
+            diverged @ Trained::Diverged { .. } => panic!("the toy diverged: {diverged:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_session_builds_trains_shows_and_checkpoints_its_run() {
+    let mut session = toy_session(false);
+    assert_eq!(session.device_choice(), DeviceChoice::Cpu);
+    assert!(!session.choose_device(DeviceChoice::Gpu), "no GPU here");
+    assert!(
+        matches!(block_on(session.train(1.0, 1)), Err(SessionError::NoModel)),
+        "no model yet"
+    );
+    assert!(!session.checkpoint_due(0.0), "nothing to checkpoint");
+
+    let built = session
+        .build(basis(Setup::default()))
+        .expect("the toy builds");
+    assert_eq!(built.step, 0);
+    let (real, bounds) = built.scene.expect("a 2D scene");
+    assert!(!real.is_empty());
+    assert!(bounds[0] < bounds[2] && bounds[1] < bounds[3], "{bounds:?}");
+
+    // A chunk of updates reports its whole steps and their mean statistics.
+    let Trained::Steps { steps, mean } =
+        block_on(session.train(f64::INFINITY, 64)).expect("trains")
+    else {
+        panic!("diverged");
+    };
+    // The toy takes 10 D and 10 G updates a step.
+    assert_eq!(steps, 3, "64 single updates make three whole steps");
+    assert!(mean.expect("statistics of the steps").is_finite());
+    assert_eq!(session.step(), 3);
+
+    let frame = block_on(session.frame(Wanted::default())).expect("a frame");
+    assert_eq!(frame.fakes.len(), 512);
+    let stats = block_on(session.single(Single::Step).expect("a model").read()).expect("read");
+    assert!(stats.is_finite());
+
+    // The first checkpoint is due at once, the next after the interval.
+    assert!(session.checkpoint_due(30_000.0));
+    let kept = block_on(session.checkpoint()).expect("a good checkpoint");
+    let at = kept.step;
+    assert_eq!(Some(at), session.checkpoint_step());
+    assert!(!session.checkpoint_due(30_000.0));
+    advance(30_000.0);
+    assert!(session.checkpoint_due(30_000.0));
+
+    // Rolling back rebuilds the checkpoint's step.
+    train_to(&mut session, at + 5);
+    assert_eq!(session.roll_back().expect("rolls back"), at);
+    assert_eq!(session.step(), at);
+
+    // A saved run opens into another session at its step, with its weights.
+    train_to(&mut session, at + 3);
+    let saved = block_on(session.snapshot(SnapshotParts::ALL)).expect("a snapshot");
+    let mut other = toy_session(false);
+    let opened = other
+        .open(&saved, basis(Setup::default()))
+        .expect("the saved run opens");
+    assert_eq!(opened.step, saved.step);
+    let again = block_on(other.snapshot(SnapshotParts::ALL)).expect("its snapshot");
+    assert_eq!(again.step, saved.step);
+    assert_eq!(again.generator, saved.generator, "the same weights");
+    assert_eq!(again.discriminator, saved.discriminator);
+
+    // A new model drops the old one's checkpoint.
+    session.build(basis(Setup::default())).expect("builds");
+    assert_eq!(session.checkpoint_step(), None);
+    assert!(
+        matches!(session.roll_back(), Err(SessionError::NoCheckpoint)),
+        "nothing to roll back to"
+    );
+}
+
+#[test]
+fn a_diverging_run_is_rolled_back_to_its_checkpoint_and_retuned() {
+    // Plain SGD at learning rate 1 with the least-squares loss: the toy's weights blow up
+    // (the page's e2e test trains the same).
+    let pairs = link::parse_fragment("loss=lsgan&g_opt=sgd&d_opt=sgd&g_lr=1&d_lr=1");
+    let setup = link::from_pairs(&pairs).expect("a valid link").setup;
+    let mut session = toy_session(false);
+    session.build(basis(setup.clone())).expect("builds");
+    let checkpoint = block_on(session.checkpoint()).expect("the untrained model is good");
+    let mut outcome = None;
+    for _ in 0..2_000 {
+        if let Trained::Diverged { at, values, back } =
+            block_on(session.train(f64::INFINITY, 4)).expect("trains")
+        {
+            outcome = Some((at, values, back));
+            break;
+        }
+    }
+    let (at, values, back) = outcome.expect("diverges within 2,000 chunks");
+    assert!(!values.is_finite(), "{values:?}");
+    assert!(at > checkpoint.step);
+    assert_eq!(back, Ok(checkpoint.step));
+    assert_eq!(session.step(), checkpoint.step);
+
+    // A sane rate applies to the rebuilt run: it goes on, finite.
+    let calm = link::parse_fragment("loss=lsgan&g_opt=sgd&d_opt=sgd&g_lr=0.001&d_lr=0.001");
+    let calm = link::from_pairs(&calm).expect("a valid link").setup;
+    session.retune(&calm).expect("retunes");
+    for _ in 0..50 {
+        let Trained::Steps { mean, .. } =
+            block_on(session.train(f64::INFINITY, 4)).expect("trains")
+        else {
+            panic!("diverged again at a sane rate");
+        };
+        assert!(mean.is_none_or(|m| m.is_finite()));
+    }
+    // What the next rollback rebuilds trains at the sane rate too.
+    session.roll_back().expect("rolls back");
+    train_to(&mut session, checkpoint.step + 20);
+}
+
+#[test]
+fn when_the_gpu_stops_the_run_goes_on_on_the_cpu() {
+    // From the checkpoint, when there is one.
+    let mut session = toy_session(true);
+    assert_eq!(session.device_choice(), DeviceChoice::Gpu);
+    session.build(basis(Setup::default())).expect("builds");
+    train_to(&mut session, 4);
+    let at = block_on(session.checkpoint()).expect("checkpoint").step;
+    train_to(&mut session, at + 4);
+    match session.lose_gpu() {
+        Moved::Restored(built) => assert_eq!(built.step, at),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(session.device_choice(), DeviceChoice::Cpu);
+    assert!(!session.choose_device(DeviceChoice::Gpu), "the GPU is gone");
+    train_to(&mut session, at + 2);
+
+    // A fresh model on the same data, when nothing was checkpointed.
+    let mut session = toy_session(true);
+    session.build(basis(Setup::default())).expect("builds");
+    train_to(&mut session, 3);
+    match session.lose_gpu() {
+        Moved::Fresh(built) => {
+            assert_eq!(built.step, 0);
+            assert!(built.scene.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    train_to(&mut session, 1);
+}
