@@ -56,6 +56,10 @@ test('after one visit the page opens and trains offline, MNIST included', async 
     snippetEdit = 'edited by a later build';
     const served = await page.evaluate((u) => fetch(u).then((r) => r.text()), snippet);
     assert.match(served, /edited by a later build/, 'a returning visitor gets the edited snippet');
+    // Back to this build's snippet (the page's integrity hashes name it), cached again.
+    snippetEdit = null;
+    const restored = await page.evaluate((u) => fetch(u).then((r) => r.text()), snippet);
+    assert.doesNotMatch(restored, /edited by a later build/);
 
     await context.setOffline(true);
     assert.equal(
