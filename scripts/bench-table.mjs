@@ -74,7 +74,7 @@ const number = (x, digits) => (x === undefined || x === null || Number.isNaN(x) 
 const rate = (x) => (x === undefined || x === null ? '-' : number(x, x < 10 ? 2 : x < 100 ? 1 : 0));
 const threads = peer?.find((p) => p.threads)?.threads;
 
-const header = ['preset', 'device', 'batch', 'steps/s', 'samples/s', 'pairs/s', 'first step ms', 'note'];
+const header = ['preset', 'device', 'batch', 'steps/s', 'samples/s', 'pairs/s', 'first step ms', 'warmed ms', 'note'];
 const rows = [];
 for (const preset of presets) {
   const torch = peer ? peer.find((p) => p.preset === preset) : null;
@@ -91,7 +91,7 @@ for (const preset of presets) {
   cells.forEach(([device, cell], index) => {
     const name = index === 0 ? preset : '';
     if (cell.error) {
-      rows.push([name, device, '', '', '', '', '', `n/a (${cell.error})`]);
+      rows.push([name, device, '', '', '', '', '', '', `n/a (${cell.error})`]);
       return;
     }
     let note = '';
@@ -102,12 +102,13 @@ for (const preset of presets) {
     }
     const pairs = preset === 'toy-quadratic' ? rate(cell.pairs_per_sec) : '';
     rows.push([name, device, String(cell.batch ?? ''), rate(cell.steps_per_sec),
-      number(cell.samples_per_sec, 0), pairs, number(cell.first_step_ms, 0), note]);
+      number(cell.samples_per_sec, 0), pairs, number(cell.first_step_ms, 0),
+      number(cell.warm_first_step_ms, 0), note]);
   });
 }
 
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const right = new Set([2, 3, 4, 5, 6]);
+const right = new Set([2, 3, 4, 5, 6, 7]);
 const line = (cells) => cells.map((c, i) => {
   if (i === cells.length - 1) return c;
   return right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]);
@@ -155,3 +156,4 @@ if (digits.length > 0) {
 }
 console.log('pairs/s: D + G update pairs per second (the toy does 10 D and 10 G updates a step).');
 console.log('first step ms: from creating the GAN to its first step\'s statistics read back (browser: from the start of the model\'s run; WebGPU shader compiles and autotune included).');
+console.log('warmed ms: the same for a second fresh GAN of the same kind on the same device, once the first trained and drew: what Train costs after the page\'s warm-up compiled the kernels.');

@@ -46,7 +46,7 @@ try {
 }
 if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(report));
 console.log(JSON.stringify(report, null, 2));
-console.log('\nmodel                    device  steps/s  samples/s  updates/s  first step ms  frame (all views) ms');
+console.log('\nmodel                    device  steps/s  samples/s  updates/s  first step ms  after warm-up ms  frame (all views) ms');
 for (const r of report.results) {
   if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
   if (r.error) { console.log(`${r.model ?? ''} ${r.device ?? ''}: ${r.error}`); continue; }
@@ -57,7 +57,7 @@ for (const r of report.results) {
       : `${r.digits_s} s (step ${r.digits_step}; FD ${r.fd}, confidence ${r.confidence})`}`);
     continue;
   }
-  console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)}  ${r.samples_per_sec.toFixed(0).padStart(9)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.first_step_ms.toFixed(0).padStart(13)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
+  console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)}  ${r.samples_per_sec.toFixed(0).padStart(9)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.first_step_ms.toFixed(0).padStart(13)}  ${(r.warm_first_step_ms ?? NaN).toFixed(0).padStart(15)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
 }
 if (report.error) {
   console.log(`error: ${report.error}`);

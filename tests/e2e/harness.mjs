@@ -55,7 +55,8 @@ export async function launch({ webgpu = true } = {}) {
 }
 
 /**
- * Opens the app; resolves once the status line shows the device it trains on. The service
+ * Opens the app; resolves once the status line shows the device it trains on, with the
+ * page's console errors (`errors`) and every console message (`logs`) as they come. The service
  * worker is blocked (each test page is a fresh profile: installing it would copy the whole
  * site into its cache every time); `offline.test.mjs` tests it. `init` runs in the page before
  * its own scripts.
@@ -64,15 +65,19 @@ export async function open(browser, url, query = '', { init } = {}) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, serviceWorkers: 'block' });
   if (init) await page.addInitScript(init); // runs in the page before any of its scripts
   const errors = [];
+  const logs = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    logs.push(m.text());
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await page.goto(`${url}${query}`);
   await page.getByRole('button', { name: 'Train', exact: true }).waitFor();
   await page.waitForFunction(
     () => !document.querySelector('button')?.disabled,
     null, { timeout: 120_000 },
   );
-  return { page, errors };
+  return { page, errors, logs };
 }
 
 /** The numbers in the status line. */

@@ -104,8 +104,9 @@ pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     let built = session.open(&snapshot, basis).map_err(|e| e.to_string())?;
     // The opened model replaces whatever was asked for before it.
     owner.fulfil(owner.ask());
-    drop(held);
     ctx.running.set(false);
+    ctx.warm_up(session);
+    drop(held);
     if let Some(settings) = settings {
         ctx.setup.set(settings.setup);
         ctx.drawn.set(settings.drawn);

@@ -14,6 +14,7 @@ use crate::images::{ImageBundle, ImageView, load};
 use crate::owner::Owner;
 use crate::setup::{ImageSource, Setup};
 use crate::trainer::{Frame, Quality};
+use ganvas_session::Session;
 use ganvas_session::session::Basis;
 
 /// Points kept in the charts.
@@ -151,6 +152,9 @@ pub struct Ctx {
     pub auto_device: RwSignal<Option<bool>>,
     /// The offer to resume a run stored by an earlier visit.
     pub resume: RwSignal<Option<Resume>>,
+    /// Warm-ups under way: throwaway models compiling the GPU's kernels before the first
+    /// click (see [`Ctx::warm_up`]).
+    pub warming: RwSignal<u32>,
 }
 
 impl Default for Ctx {
@@ -193,6 +197,7 @@ impl Ctx {
             timelapse_frames: RwSignal::new(0),
             auto_device: RwSignal::new(None),
             resume: RwSignal::new(None),
+            warming: RwSignal::new(0),
         }
     }
 
@@ -281,6 +286,7 @@ impl Ctx {
                                 self.scene.set(scene);
                             }
                             self.redraw.set(1); // draw the untrained state
+                            self.warm_up(session);
                         }
                         Err(e) => self
                             .error
@@ -358,6 +364,31 @@ impl Ctx {
         self.page
             .with_value(|p| p.bundle(source))
             .ok_or_else(|| "the loaded set went missing".into())
+    }
+
+    /// Compiles a model's GPU kernels on a throwaway copy while the page waits for the click
+    /// ([`Session::warm_up`]): the first step after Train then finds them ready instead of
+    /// compiling them (seconds on a weak GPU, half a minute on a software one). Not while
+    /// training, nor when a link starts training at once: their own steps compile them.
+    pub fn warm_up(self, session: &mut Session) {
+        let starts_at_once = self.start_training.get_untracked() && !self.ready.get_untracked();
+        if self.running.get_untracked() || starts_at_once {
+            return;
+        }
+        let Some(job) = session.warm_up() else {
+            return;
+        };
+        self.warming.update(|n| *n += 1);
+        leptos::task::spawn_local(async move {
+            match job.run().await {
+                Ok(ms) => web_sys::console::info_1(
+                    &format!("GPU kernels compiled on a throwaway model in {ms:.0} ms").into(),
+                ),
+                // A GPU that stopped says so through its own watch; the real model is untouched.
+                Err(e) => web_sys::console::warn_1(&format!("GPU warm-up failed: {e}").into()),
+            }
+            self.warming.update(|n| *n = n.saturating_sub(1));
+        });
     }
 
     /// Applies the setup's training settings to the running GAN (no reset). Settings the

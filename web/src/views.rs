@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::draw::{self, Scene, Series, Viewport};
-use crate::state::{Ctx, MIN_DRAWN, Point};
+use crate::state::{Ctx, DeviceChoice, MIN_DRAWN, Point};
 use crate::trainer::Quality;
 
 /// Playground side in CSS pixels.
@@ -42,8 +42,14 @@ pub fn StatusLine() -> impl IntoView {
         let l = ctx.live.get();
         // A model just built or opened has no loss yet: a dash, not a misleading 0.000.
         let loss = |v: Option<f32>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
+        // While a warm-up compiles the GPU's kernels, the status line says so.
+        let warming = if ctx.warming.get() > 0 && ctx.device.get() == DeviceChoice::Gpu {
+            " (compiling kernels…)"
+        } else {
+            ""
+        };
         format!(
-            "step {} · D loss {} · G loss {} · {:.0} steps/s · {}",
+            "step {} · D loss {} · G loss {} · {:.0} steps/s · {}{warming}",
             l.step,
             loss(l.d_loss),
             loss(l.g_loss),

@@ -113,6 +113,37 @@ pub struct Session {
     basis: Option<Basis>,
     checkpoint: Option<Checkpoint>,
     clock: fn() -> f64,
+    /// The settings whose kernels a warm-up compiled on the GPU (see [`Session::warm_up`]).
+    warmed: Vec<String>,
+}
+
+/// A throwaway copy of the model on the GPU, to compile its kernels before the first click
+/// (see [`Session::warm_up`]). It holds nothing of the session's: it runs while the session
+/// serves others, and training may start before it ends.
+pub struct WarmUp {
+    basis: Basis,
+    device: Device,
+    clock: fn() -> f64,
+}
+
+impl WarmUp {
+    /// Builds a throwaway model on the same settings and device, trains it one whole step and
+    /// reads one frame of every view: the GPU compiles every kernel a step and a frame use
+    /// (and fusion plans its fused ones), so the real model's first step after Train finds
+    /// them ready. Returns the milliseconds it took; the session's model is not touched.
+    pub async fn run(self) -> Result<f64> {
+        let start = (self.clock)();
+        let mut trainer = Trainer::new(
+            &self.basis.setup,
+            &self.device,
+            self.basis.bounds,
+            self.basis.images.as_deref(),
+        )?;
+        trainer.train_steps(1);
+        trainer.read_stats().await?;
+        trainer.frame(Wanted::everything()).await?;
+        Ok((self.clock)() - start)
+    }
 }
 
 impl Session {
@@ -132,6 +163,7 @@ impl Session {
             basis: None,
             checkpoint: None,
             clock,
+            warmed: Vec::new(),
         }
     }
 
@@ -205,6 +237,30 @@ impl Session {
         self.trainer = Some(trainer);
         self.basis = Some(basis);
         built
+    }
+
+    /// A warm-up for the model just built, when it is on the GPU and nothing with the same
+    /// settings was warmed up before (its kernels are compiled once per device). On a GPU the
+    /// first step compiles every kernel a step uses: tens of them, from a fraction of a second
+    /// on a real GPU to half a minute on a software one. Run while the user reads the page,
+    /// it moves that wait from the click to the page's first seconds.
+    pub fn warm_up(&mut self) -> Option<WarmUp> {
+        let (Some(basis), Some(gpu), Some(_)) = (&self.basis, &self.gpu, &self.trainer) else {
+            return None;
+        };
+        if self.choice != DeviceChoice::Gpu {
+            return None;
+        }
+        let key = format!("{:?}", basis.setup);
+        if self.warmed.contains(&key) {
+            return None;
+        }
+        self.warmed.push(key);
+        Some(WarmUp {
+            basis: basis.clone(),
+            device: gpu.clone(),
+            clock: self.clock,
+        })
     }
 
     /// Drops the model (and its checkpoint).

@@ -32,6 +32,19 @@ pub struct Wanted {
     pub image: ImageView,
 }
 
+impl Wanted {
+    /// Every view, scored (a warm-up's frame, which compiles every kernel a frame can use).
+    pub fn everything() -> Self {
+        Wanted {
+            manifold: true,
+            arrows: true,
+            features: true,
+            score: true,
+            image: ImageView::default(),
+        }
+    }
+}
+
 /// What one frame draws.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Frame {

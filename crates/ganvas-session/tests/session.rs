@@ -193,3 +193,43 @@ fn when_the_gpu_stops_the_run_goes_on_on_the_cpu() {
     }
     train_to(&mut session, 1);
 }
+
+#[test]
+fn a_warm_up_runs_a_throwaway_copy_once_per_setting_and_leaves_the_model_alone() {
+    // Only a model on the GPU is warmed up.
+    let mut session = toy_session(false);
+    session.build(basis(Setup::default())).expect("builds");
+    assert!(session.warm_up().is_none(), "nothing to compile on the CPU");
+
+    let mut session = toy_session(true);
+    assert!(session.warm_up().is_none(), "no model yet");
+    session.build(basis(Setup::default())).expect("builds");
+    let warm_up = session.warm_up().expect("a model on the GPU is warmed up");
+    advance(5.0);
+    let took = block_on(warm_up.run()).expect("the throwaway copy trains a step and a frame");
+    assert!(took >= 0.0);
+    assert_eq!(session.step(), 0, "the session's own model did not move");
+    assert!(
+        session.warm_up().is_none(),
+        "the same settings are not warmed up twice"
+    );
+
+    // A rebuild with the same settings needs none; other settings need their own.
+    session.build(basis(Setup::default())).expect("builds");
+    assert!(session.warm_up().is_none());
+    let mut other = Setup::default();
+    other.noise_dim += 1;
+    session.build(basis(other)).expect("builds");
+    let warm_up = session.warm_up().expect("other shapes, other kernels");
+    block_on(warm_up.run()).expect("runs");
+    train_to(&mut session, 2);
+
+    // A session whose model moved to the CPU warms nothing.
+    session.lose_gpu();
+    session
+        .build(basis(
+            Setup::default().with_model(ganvas_session::setup::ModelChoice::Mlp),
+        ))
+        .expect("builds");
+    assert!(session.warm_up().is_none());
+}
