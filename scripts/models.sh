@@ -5,8 +5,8 @@
 # page's default), so a rerun on the same build gives the same files.
 #
 # Usage: scripts/models.sh [model ...]   (default: every model below)
-# Each file holds G, the averaged G (where the preset keeps one) and D, without optimiser
-# state, at the precision below: the whole of static/models/ stays under 4 MB.
+# Each file holds the generator the page shows (the averaged G, where the preset keeps one;
+# training goes on from it) and D, without optimiser state, at the precision below: the whole of static/models/ stays under 4 MB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ fashion-fast     fashion    5000  q5
 conditional-fast mnist      5000  q5
 mnist-mlp        mnist      20000 q5
 conditional-mlp  mnist      6000  q5
+dcgan-small      mnist      3000  q5
 '
 
 bash scripts/setup.sh native
@@ -39,15 +40,31 @@ while read -r model data steps precision; do
     --precision "$precision" --settings "model=$model&data=$data" >"$out/$model.log"
 done <<<"$MODELS"
 
-# The list and the figures, from every model's metrics.json (also those not rebuilt now).
-python3 - "$out" <<'PY'
+# The list and the figures: each model rebuilt now from its metrics.json, the others as the
+# committed list and figures have them (a partial rebuild keeps every other row).
+models=$(awk 'NF { print $1 }' <<<"$MODELS")
+python3 - "$out" $models <<'PY'
 import json, os, sys
-out = sys.argv[1]
+out, models = sys.argv[1], sys.argv[2:]
+def committed(path, key):
+    if not os.path.isfile(path):
+        return {}
+    return {key(l): l.rstrip("\n") for l in open(path) if key(l)}
+old_lines = committed("static/models/trained.txt",
+                      lambda l: None if l.startswith("#") or not l.strip() else l.split()[2])
+old_rows = committed("static/models/trained.md",
+                     lambda l: l.split("`")[1] if l.startswith("| `") else None)
 lines = ["# Trained starting points: model data file bytes steps (written by scripts/models.sh)"]
 rows = []
-for name in sorted(os.listdir(out)):
+for name in sorted(models):
     path = os.path.join(out, name, "metrics.json")
     if not os.path.isfile(path):
+        file = f"{name}.ganvas"
+        if file in old_lines and file in old_rows:
+            lines.append(old_lines[file])
+            rows.append(old_rows[file])
+        else:
+            print(f"{name}: neither rebuilt now nor in the committed list", file=sys.stderr)
         continue
     m = json.load(open(path))
     f = m.get("model_file")

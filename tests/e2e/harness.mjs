@@ -111,17 +111,26 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** The step count once it has stopped moving (after Pause, the chunk in flight still lands). */
-export async function settledStep(page, { quietMs = 1500, timeoutMs = 60_000 } = {}) {
+/**
+ * The step count once training has stopped after Pause. The chunk in flight when Pause is
+ * pressed still lands (seconds on SwiftShader); the status line says "pausing…" until it has
+ * landed and been drawn. Two reads 250 ms apart without it, and the count must agree.
+ */
+export async function settledStep(page, { timeoutMs = 120_000 } = {}) {
   const start = Date.now();
-  let last = (await status(page)).step;
+  let last = null;
   while (Date.now() - start < timeoutMs) {
-    await page.waitForTimeout(quietMs);
-    const now = (await status(page)).step;
-    if (now === last) return now;
-    last = now;
+    const now = await status(page);
+    if (/pausing/.test(now.text)) {
+      last = null;
+    } else if (last !== null && last.step === now.step) {
+      return now.step;
+    } else {
+      last = now;
+    }
+    await page.waitForTimeout(250);
   }
-  throw new Error(`the step count kept moving for ${timeoutMs} ms`);
+  throw new Error(`still pausing after ${timeoutMs} ms: ${(await status(page)).text}`);
 }
 
 /** The training buttons, by their accessible names. */

@@ -587,6 +587,13 @@ fn show_frame(
     ctx.frame.set(frame);
 }
 
+/// Idle: nothing in flight and everything trained shown (ends the status line's "pausing…").
+fn settle(ctx: Ctx) {
+    if ctx.busy.get_untracked() {
+        ctx.busy.set(false);
+    }
+}
+
 /// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
 /// each chunk's statistics (so a GPU queue never runs far ahead), yields to the browser
 /// between chunks, and updates the views about 30 times a second. Paused, it only redraws
@@ -611,6 +618,7 @@ pub async fn training_loop(ctx: Ctx) {
             && ctx.redraw.get_untracked() == 0
             && gpu_stopped(ctx).is_none()
         {
+            settle(ctx);
             next_frame().await;
             continue;
         }
@@ -622,6 +630,9 @@ pub async fn training_loop(ctx: Ctx) {
             .filter(|s| owner.current() && s.trainer().is_some())
         else {
             drop(held);
+            if !running {
+                settle(ctx);
+            }
             next_frame().await;
             continue;
         };
@@ -633,6 +644,9 @@ pub async fn training_loop(ctx: Ctx) {
         let mut steps = 0;
         let mut result = Ok(None);
         if running {
+            if !ctx.busy.get_untracked() {
+                ctx.busy.set(true);
+            }
             let (done, read) =
                 train_chunk(ctx, session, &mut chunk, &mut pending, &mut checkpoints).await;
             steps = done;

@@ -155,6 +155,10 @@ pub struct Ctx {
     /// Warm-ups under way: throwaway models compiling the GPU's kernels before the first
     /// click (see [`Ctx::warm_up`]).
     pub warming: RwSignal<u32>,
+    /// The loop has training in flight or steps not yet shown. After Pause it stays set until
+    /// the chunk in flight has landed and been drawn: the status line says "pausing…"
+    /// meanwhile (a step takes seconds on a slow GPU), and the count no longer moves after.
+    pub busy: RwSignal<bool>,
 }
 
 impl Default for Ctx {
@@ -178,6 +182,7 @@ impl Ctx {
             device_reason: RwSignal::new("starting…".into()),
             ready: RwSignal::new(false),
             running: RwSignal::new(false),
+            busy: RwSignal::new(false),
             error: RwSignal::new(None),
             live: RwSignal::new(Live::default()),
             frame: RwSignal::new(Frame::default()),

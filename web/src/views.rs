@@ -48,8 +48,14 @@ pub fn StatusLine() -> impl IntoView {
         } else {
             ""
         };
+        // Paused with a chunk still in flight: its steps land before the count stops.
+        let pausing = if ctx.busy.get() && !ctx.running.get() {
+            " (pausing…)"
+        } else {
+            ""
+        };
         format!(
-            "step {} · D loss {} · G loss {} · {:.0} steps/s · {}{warming}",
+            "step {} · D loss {} · G loss {} · {:.0} steps/s · {}{warming}{pausing}",
             l.step,
             loss(l.d_loss),
             loss(l.g_loss),

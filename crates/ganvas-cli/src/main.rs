@@ -102,8 +102,9 @@ struct TrainArgs {
     /// Output directory.
     #[arg(long, default_value = "ganvas-out")]
     out: PathBuf,
-    /// Also save the trained model as a `.ganvas` file the page opens: G, the averaged G
-    /// (when on) and D, without optimiser state (training resumes with fresh moments).
+    /// Also save the trained model as a `.ganvas` file the page opens: the generator it shows
+    /// (the averaged G when on; opened, training goes on from it) and D, without optimiser
+    /// state (training resumes with fresh moments).
     #[arg(long)]
     model_out: Option<PathBuf>,
     /// Precision of `--model-out`: f32, f16, or q2 … q8 (integers with a scale per row).

@@ -12,12 +12,14 @@ use serde_json::json;
 use crate::TrainArgs;
 use crate::quality::QualityProbe;
 
-/// What a starting point holds: both networks and the average, not the optimiser moments
-/// (they are as large as the networks and rebuild within a few hundred steps).
+/// What a starting point holds: the generator the page shows (the averaged one, where the
+/// preset keeps one) and D. Not the trained G beside its average: opened, G starts from the
+/// average and the average from G (as good a G, and a third of the file saved). Not the
+/// optimiser moments either (as large as the networks, rebuilt within a few hundred steps).
 const PARTS: SnapshotParts = SnapshotParts {
     discriminator: true,
     optimizers: false,
-    averaged_generator: true,
+    averaged_generator: false,
 };
 
 /// Writes `gan` to `args.model_out` at `args.precision` and describes the file: its size and,
