@@ -5,6 +5,8 @@
 // as the page measured them. Each model stops after `steps` timed steps or `seconds`, whichever
 // comes first. With `digits` (seconds), each image model then trains afresh until the
 // classifier sees every class (≥ 5 % each, mean confidence ≥ 0.8) or `digits` seconds pass.
+// BENCH_WORKER=1 trains in the page's dedicated Web Worker instead of on its thread (the
+// `thread` column says where each result was measured).
 // BENCH_TIMEOUT_S (default 600) bounds the whole run: past it, the models that finished are
 // still printed, with an error naming what was running. BENCH_JSON=FILE also writes the results
 // there as one JSON object ({ query, results, wasm, error? }), for scripts/bench.sh.
@@ -20,7 +22,8 @@ try {
   const page = await browser.newPage({ serviceWorkers: 'block' });
   page.on('pageerror', (e) => console.error(`page error: ${e}`));
   const query = `?bench=${models}&backend=${backend}&steps=${steps}${seconds ? `&seconds=${seconds}` : ''}`
-    + `${digits && Number(digits) > 0 ? `&digits=${digits}` : ''}`;
+    + `${digits && Number(digits) > 0 ? `&digits=${digits}` : ''}`
+    + `${process.env.BENCH_WORKER === '1' ? '&worker=1' : ''}`;
   report.query = query;
   await page.goto(`${server.url}${query}`);
   try {
@@ -46,7 +49,7 @@ try {
 }
 if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringify(report));
 console.log(JSON.stringify(report, null, 2));
-console.log('\nmodel                    device  steps/s  samples/s  updates/s  first step ms  after warm-up ms  frame (all views) ms');
+console.log('\nmodel                    device  steps/s  samples/s  updates/s  first step ms  after warm-up ms  frame (all views) ms  thread');
 for (const r of report.results) {
   if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
   if (r.error) { console.log(`${r.model ?? ''} ${r.device ?? ''}: ${r.error}`); continue; }
@@ -57,7 +60,7 @@ for (const r of report.results) {
       : `${r.digits_s} s (step ${r.digits_step}; FD ${r.fd}, confidence ${r.confidence})`}`);
     continue;
   }
-  console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)}  ${r.samples_per_sec.toFixed(0).padStart(9)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.first_step_ms.toFixed(0).padStart(13)}  ${(r.warm_first_step_ms ?? NaN).toFixed(0).padStart(15)}  ${r.frame_ms.toFixed(1).padStart(8)}`);
+  console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)}  ${r.samples_per_sec.toFixed(0).padStart(9)}  ${r.updates_per_sec.toFixed(0).padStart(9)}  ${r.first_step_ms.toFixed(0).padStart(13)}  ${(r.warm_first_step_ms ?? NaN).toFixed(0).padStart(15)}  ${r.frame_ms.toFixed(1).padStart(8)}  ${r.thread ?? 'page'}`);
 }
 if (report.error) {
   console.log(`error: ${report.error}`);

@@ -162,7 +162,59 @@ test('bench mode writes JSON results into the page', async () => {
     assert.ok(result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
     assert.equal(result.batch, 256);
     assert.ok(result.first_step_ms > 0 && result.samples_per_sec > 0, JSON.stringify(result));
+    assert.equal(result.thread, 'page');
     console.log(`# bench (CPU, 5 steps): ${JSON.stringify(result)}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('bench mode also trains in a Web Worker: the page\'s own module, off its thread', async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block' });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // The toy, and an MLP GAN on MNIST (fetched and gunzipped in the worker), on the CPU.
+    await page.goto(`${server.url}?bench=toy-quadratic,mnist-fast&backend=cpu&steps=5&worker=1`);
+    await page.waitForFunction(() => /^(done|the worker|no worker)/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout: 120_000 });
+    assert.equal(await page.getByRole('status').innerText(), 'done');
+    const results = JSON.parse(await page.locator('#bench-result').innerText());
+    const mnist = results.find((r) => r.dataset === 'mnist');
+    assert.ok(mnist && mnist.load_ms > 0 && !mnist.error, JSON.stringify(results));
+    for (const model of ['toy-quadratic', 'mnist-fast']) {
+      const result = results.find((r) => r.model === model);
+      assert.ok(result, `${model}: ${JSON.stringify(results)}`);
+      assert.equal(result.thread, 'worker', JSON.stringify(result));
+      assert.equal(result.device, 'CPU');
+      assert.equal(result.steps, 5);
+      assert.ok(result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
+      console.log(`# bench in the worker (CPU, 5 steps): ${JSON.stringify(result)}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('WebGPU works in the training worker too', async () => {
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ serviceWorkers: 'block' });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // One step of the toy: SwiftShader compiles every kernel first (about a minute here).
+    await page.goto(`${server.url}?bench=toy-quadratic&backend=gpu&steps=1&worker=1`);
+    await page.waitForFunction(() => /^(done|the worker|no worker)/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout: 240_000 });
+    assert.equal(await page.getByRole('status').innerText(), 'done');
+    const [result] = JSON.parse(await page.locator('#bench-result').innerText());
+    assert.equal(result.device, 'WebGPU', JSON.stringify(result));
+    assert.equal(result.thread, 'worker');
+    assert.ok(result.steps === 1 && result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
+    console.log(`# bench in the worker (WebGPU, 1 step): ${JSON.stringify(result)}`);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }

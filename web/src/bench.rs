@@ -37,13 +37,20 @@ pub struct BenchRequest {
     pub seconds: Option<f64>,
     /// Most seconds an image model may train to show every class, if time to digits is asked.
     pub digits: Option<f64>,
+    /// Time in a dedicated Web Worker (`&worker=1`: the page's own module, run a second time
+    /// there) rather than on the page's thread.
+    pub worker: bool,
 }
 
 impl BenchRequest {
-    /// Reads the request from the query string; `None` when the page is not in bench mode.
+    /// Reads the request from the page's query string; `None` when not in bench mode.
     pub fn from_url() -> Option<Self> {
-        let search = web_sys::window()?.location().search().ok()?;
-        let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+        Self::from_query(&web_sys::window()?.location().search().ok()?)
+    }
+
+    /// Reads the request from a query string (`?bench=…&…`); `None` without `bench`.
+    pub fn from_query(search: &str) -> Option<Self> {
+        let params = web_sys::UrlSearchParams::new_with_str(search).ok()?;
         let models = params.get("bench")?;
         let backend = params.get("backend").unwrap_or_else(|| "both".into());
         let (known, unknown): (Vec<_>, Vec<_>) = models
@@ -72,6 +79,7 @@ impl BenchRequest {
                 .get("digits")
                 .and_then(|s| s.parse::<f64>().ok())
                 .filter(|s| *s > 0.0),
+            worker: params.get("worker").is_some_and(|w| w == "1"),
         })
     }
 }
@@ -98,7 +106,7 @@ impl BenchResult {
     fn json(&self) -> String {
         let steps_per_sec = self.steps as f64 / self.seconds.max(1e-9);
         format!(
-            "{{\"model\":\"{}\",\"device\":\"{}\",\"batch\":{},\"steps\":{},\"seconds\":{:.3},\"steps_per_sec\":{:.2},\"samples_per_sec\":{:.1},\"updates_per_sec\":{:.1},\"first_step_ms\":{:.1},\"warm_first_step_ms\":{:.1},\"frame_ms\":{:.2}}}",
+            "{{\"model\":\"{}\",\"device\":\"{}\",\"batch\":{},\"steps\":{},\"seconds\":{:.3},\"steps_per_sec\":{:.2},\"samples_per_sec\":{:.1},\"updates_per_sec\":{:.1},\"first_step_ms\":{:.1},\"warm_first_step_ms\":{:.1},\"frame_ms\":{:.2},\"thread\":\"{}\"}}",
             self.model,
             self.device,
             self.batch,
@@ -109,7 +117,12 @@ impl BenchResult {
             steps_per_sec * self.updates_per_step as f64,
             self.first_step_ms,
             self.warm_first_step_ms,
-            self.frame_ms
+            self.frame_ms,
+            if crate::global::on_page() {
+                "page"
+            } else {
+                "worker"
+            }
         )
     }
 }
@@ -251,7 +264,7 @@ fn shipped_set(model: ModelChoice) -> ShippedSet {
 async fn load_data(
     request: &BenchRequest,
     lines: &mut Vec<String>,
-    set_state: WriteSignal<String>,
+    report: &dyn Fn(&str, &[String]),
 ) -> Vec<(ShippedSet, ImageBundle)> {
     let mut bundles = Vec::new();
     if !request.models.iter().any(|m| m.is_image()) {
@@ -266,7 +279,7 @@ async fn load_data(
         }
     }
     for set in sets {
-        set_state.set(format!("loading {}…", set.title()));
+        report(&format!("loading {}…", set.title()), lines);
         let start = now_ms();
         match load::load_shipped(set, |_| {}).await {
             Ok(bundle) => {
@@ -292,6 +305,90 @@ fn json_array(lines: &[String]) -> String {
     format!("[\n{}\n]", lines.join(",\n"))
 }
 
+/// Runs `request` on this thread (the page's or the worker's), telling `report` what it is
+/// doing and the result lines so far; it ends with `report("done", …)`.
+pub async fn run(request: BenchRequest, report: impl Fn(&str, &[String])) {
+    let devices = devices::init(if request.gpu {
+        Requested::Gpu
+    } else {
+        Requested::Cpu
+    })
+    .await;
+    let mut lines: Vec<String> = request
+        .unknown
+        .iter()
+        .map(|name| {
+            format!(
+                "{{\"model\":\"{}\",\"error\":\"no such model in this build\"}}",
+                name.replace(['"', '\\'], "'")
+            )
+        })
+        .collect();
+    let mut targets = Vec::new();
+    if request.gpu {
+        match &devices.gpu {
+            Some(gpu) => targets.push(("WebGPU", gpu.clone())),
+            None => lines.push(format!(
+                "{{\"device\":\"WebGPU\",\"error\":\"{}\"}}",
+                devices
+                    .gpu_problem
+                    .clone()
+                    .unwrap_or_default()
+                    .replace('"', "'")
+            )),
+        }
+    }
+    if request.cpu {
+        targets.push(("CPU", devices.cpu.clone()));
+    }
+    let bundles = load_data(&request, &mut lines, &report).await;
+    let bundle = |set: ShippedSet| bundles.iter().find(|(s, _)| *s == set).map(|(_, b)| b);
+    for &model in &request.models {
+        for (label, device) in &targets {
+            report(&format!("timing {} on {label}…", model.value()), &lines);
+            let data = if model.is_image() {
+                bundle(ShippedSet::Mnist)
+            } else {
+                None
+            };
+            match time_one(model, device, label, &request, data).await {
+                Ok(result) => lines.push(result.json()),
+                Err(e) => lines.push(format!(
+                    "{{\"model\":\"{}\",\"device\":\"{label}\",\"error\":\"{}\"}}",
+                    model.value(),
+                    e.replace('"', "'")
+                )),
+            }
+            report(&format!("timed {} on {label}", model.value()), &lines);
+        }
+    }
+    if let Some(limit_s) = request.digits {
+        for &model in request.models.iter().filter(|m| m.is_image()) {
+            let Some(images) = bundle(shipped_set(model)) else {
+                continue; // its loading error is reported above
+            };
+            for (label, device) in &targets {
+                report(
+                    &format!("time to digits: {} on {label}…", model.value()),
+                    &lines,
+                );
+                let line = time_to_digits(model, device, label, limit_s, images)
+                    .await
+                    .unwrap_or_else(|e| {
+                        format!(
+                            "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_error\":\"{}\"}}",
+                            model.value(),
+                            e.replace('"', "'")
+                        )
+                    });
+                lines.push(line);
+                report(&format!("timed {} on {label}", model.value()), &lines);
+            }
+        }
+    }
+    report("done", &lines);
+}
+
 /// The bench page.
 #[component]
 pub fn Bench(
@@ -300,84 +397,20 @@ pub fn Bench(
 ) -> impl IntoView {
     let (state, set_state) = signal(String::from("running…"));
     let (results, set_results) = signal(String::new());
+    let report = move |now: &str, lines: &[String]| {
+        set_state.set(now.to_string());
+        if !lines.is_empty() {
+            set_results.set(json_array(lines));
+        }
+    };
     leptos::task::spawn_local(async move {
-        let devices = devices::init(if request.gpu {
-            Requested::Gpu
+        if request.worker {
+            if let Err(e) = crate::worker::bench(report) {
+                set_state.set(format!("no worker: {e}"));
+            }
         } else {
-            Requested::Cpu
-        })
-        .await;
-        let mut lines: Vec<String> = request
-            .unknown
-            .iter()
-            .map(|name| {
-                format!(
-                    "{{\"model\":\"{}\",\"error\":\"no such model in this build\"}}",
-                    name.replace(['"', '\\'], "'")
-                )
-            })
-            .collect();
-        let mut targets = Vec::new();
-        if request.gpu {
-            match &devices.gpu {
-                Some(gpu) => targets.push(("WebGPU", gpu.clone())),
-                None => lines.push(format!(
-                    "{{\"device\":\"WebGPU\",\"error\":\"{}\"}}",
-                    devices
-                        .gpu_problem
-                        .clone()
-                        .unwrap_or_default()
-                        .replace('"', "'")
-                )),
-            }
+            run(request, report).await;
         }
-        if request.cpu {
-            targets.push(("CPU", devices.cpu.clone()));
-        }
-        let bundles = load_data(&request, &mut lines, set_state).await;
-        let bundle = |set: ShippedSet| bundles.iter().find(|(s, _)| *s == set).map(|(_, b)| b);
-        for &model in &request.models {
-            for (label, device) in &targets {
-                set_state.set(format!("timing {} on {label}…", model.value()));
-                let data = if model.is_image() {
-                    bundle(ShippedSet::Mnist)
-                } else {
-                    None
-                };
-                match time_one(model, device, label, &request, data).await {
-                    Ok(result) => lines.push(result.json()),
-                    Err(e) => lines.push(format!(
-                        "{{\"model\":\"{}\",\"device\":\"{label}\",\"error\":\"{}\"}}",
-                        model.value(),
-                        e.replace('"', "'")
-                    )),
-                }
-                set_results.set(json_array(&lines));
-            }
-        }
-        if let Some(limit_s) = request.digits {
-            for &model in request.models.iter().filter(|m| m.is_image()) {
-                let Some(images) = bundle(shipped_set(model)) else {
-                    continue; // its loading error is reported above
-                };
-                for (label, device) in &targets {
-                    set_state.set(format!("time to digits: {} on {label}…", model.value()));
-                    let line = time_to_digits(model, device, label, limit_s, images)
-                        .await
-                        .unwrap_or_else(|e| {
-                            format!(
-                                "{{\"model\":\"{}\",\"device\":\"{label}\",\"digits_error\":\"{}\"}}",
-                                model.value(),
-                                e.replace('"', "'")
-                            )
-                        });
-                    lines.push(line);
-                    set_results.set(json_array(&lines));
-                }
-            }
-        }
-        set_results.set(json_array(&lines));
-        set_state.set("done".into());
     });
     view! {
         <header><h1>"GANvas benchmark"</h1></header>

@@ -96,10 +96,10 @@ pub fn fallback_message(problem: &str) -> String {
     )
 }
 
+/// Whether `navigator.gpu` exists (on the page or in the training worker).
 fn browser_has_webgpu() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    js_sys::Reflect::get(&window.navigator(), &"gpu".into())
-        .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+    crate::global::navigator().is_some_and(|navigator| {
+        js_sys::Reflect::get(&navigator, &"gpu".into())
+            .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+    })
 }

@@ -18,6 +18,7 @@ pub mod download;
 pub mod draw;
 pub mod explain;
 pub mod fields;
+pub mod global;
 pub mod images;
 pub mod owner;
 pub mod run_loop;
@@ -25,6 +26,7 @@ pub mod share;
 pub mod state;
 pub mod trained;
 pub mod views;
+pub mod worker;
 
 // The settings and the link codec live in the browser-free session crate (tested natively).
 pub use ganvas_session::{link, setup, trainer};

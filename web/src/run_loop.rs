@@ -18,12 +18,7 @@ use ganvas_session::session::{Moved, SessionError, Trained};
 /// keeps a frame near 16 ms; a step whose updates do not fit continues in the next frame.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 
-/// Milliseconds since the page started.
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
+pub use crate::global::now_ms;
 
 /// Resolves at the next animation frame.
 pub async fn next_frame() {
@@ -373,13 +368,7 @@ const GPU_VERDICT_MS: f64 = 1000.0;
 
 /// Resolves after `ms` milliseconds (a browser timer: it also runs in a background tab).
 async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        } else {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
-        }
-    });
+    let promise = js_sys::Promise::new(&mut |resolve, _| crate::global::after_ms(&resolve, ms));
     let _ = JsFuture::from(promise).await;
 }
 

@@ -44,8 +44,7 @@ pub async fn fetch_bytes(
     url: &str,
     progress: impl Fn(u64, Option<u64>),
 ) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let response: web_sys::Response = JsFuture::from(crate::global::fetch_with_str(url))
         .await
         .map_err(|e| js_error(&format!("could not fetch {url}"), &e))?
         .dyn_into()
