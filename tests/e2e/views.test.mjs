@@ -169,18 +169,27 @@ test('bench mode writes JSON results into the page', async () => {
   }
 });
 
+/**
+ * Opens bench mode in the training worker (`&worker=1`) and waits for its end: the result
+ * lines, once the page's status says "done" (a worker that fails to start says so there).
+ */
+async function benchInWorker(browser, query, timeout) {
+  const page = await browser.newPage({ serviceWorkers: 'block' });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${server.url}?bench=${query}&worker=1`);
+  await page.waitForFunction(() => /^(done|the worker|no worker)/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout });
+  assert.equal(await page.getByRole('status').innerText(), 'done');
+  assert.deepEqual(errors, []);
+  return JSON.parse(await page.locator('#bench-result').innerText());
+}
+
 test('bench mode also trains in a Web Worker: the page\'s own module, off its thread', async () => {
   const browser = await launch();
   try {
-    const page = await browser.newPage({ serviceWorkers: 'block' });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     // The toy, and an MLP GAN on MNIST (fetched and gunzipped in the worker), on the CPU.
-    await page.goto(`${server.url}?bench=toy-quadratic,mnist-fast&backend=cpu&steps=5&worker=1`);
-    await page.waitForFunction(() => /^(done|the worker|no worker)/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout: 120_000 });
-    assert.equal(await page.getByRole('status').innerText(), 'done');
-    const results = JSON.parse(await page.locator('#bench-result').innerText());
+    const results = await benchInWorker(browser, 'toy-quadratic,mnist-fast&backend=cpu&steps=5', 120_000);
     const mnist = results.find((r) => r.dataset === 'mnist');
     assert.ok(mnist && mnist.load_ms > 0 && !mnist.error, JSON.stringify(results));
     for (const model of ['toy-quadratic', 'mnist-fast']) {
@@ -192,7 +201,6 @@ test('bench mode also trains in a Web Worker: the page\'s own module, off its th
       assert.ok(result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
       console.log(`# bench in the worker (CPU, 5 steps): ${JSON.stringify(result)}`);
     }
-    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }
@@ -201,20 +209,12 @@ test('bench mode also trains in a Web Worker: the page\'s own module, off its th
 test('WebGPU works in the training worker too', async () => {
   const browser = await launch();
   try {
-    const page = await browser.newPage({ serviceWorkers: 'block' });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     // One step of the toy: SwiftShader compiles every kernel first (about a minute here).
-    await page.goto(`${server.url}?bench=toy-quadratic&backend=gpu&steps=1&worker=1`);
-    await page.waitForFunction(() => /^(done|the worker|no worker)/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout: 240_000 });
-    assert.equal(await page.getByRole('status').innerText(), 'done');
-    const [result] = JSON.parse(await page.locator('#bench-result').innerText());
+    const [result] = await benchInWorker(browser, 'toy-quadratic&backend=gpu&steps=1', 240_000);
     assert.equal(result.device, 'WebGPU', JSON.stringify(result));
     assert.equal(result.thread, 'worker');
     assert.ok(result.steps === 1 && result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
     console.log(`# bench in the worker (WebGPU, 1 step): ${JSON.stringify(result)}`);
-    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }
