@@ -92,6 +92,46 @@ test('trains on the CPU backend, switches dataset, and keeps the page responsive
   }
 });
 
+// Headless Chromium cannot hide a tab (neither another tab in front nor a minimised window
+// changes visibilityState), so the page is told it is hidden as a browser tells a background
+// tab: visibilityState "hidden", a visibilitychange event, and animation frames that never come.
+test('keeps training while the tab is hidden, and shows it on return', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 20);
+    await page.evaluate(() => {
+      window.realRaf = window.requestAnimationFrame;
+      window.requestAnimationFrame = () => 0; // a hidden page gets no animation frames
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const hidden = (await status(page)).step;
+    await page.waitForTimeout(3000);
+    const later = (await status(page)).step;
+    console.log(`# hidden: step ${hidden} → ${later} in 3 s`);
+    assert.ok(later >= hidden + 20, `training goes on while hidden: step ${hidden} → ${later}`);
+
+    await page.evaluate(() => {
+      window.requestAnimationFrame = window.realRaf;
+      delete document.visibilityState;
+      delete document.hidden;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await waitForStep(page, later + 20);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const paused = await settledStep(page);
+    await screenshot(page, 'cpu-after-hidden');
+    await page.waitForTimeout(1000);
+    assert.equal((await status(page)).step, paused, 'Pause stops training after the tab returns');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('without WebGPU the page says so and trains on the CPU', async () => {
   const browser = await launch({ webgpu: false });
   try {

@@ -21,6 +21,9 @@ pub const FRAME_BUDGET_MS: f64 = 8.0;
 pub use crate::global::now_ms;
 
 /// Resolves at the next animation frame.
+///
+/// A hidden page (a background tab, a minimised window) gets no animation frames: the
+/// training loop waits with [`idle`], and after a frame only yields, there.
 pub async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
@@ -28,6 +31,33 @@ pub async fn next_frame() {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// Whether the page is hidden: a background tab, a minimised window. The browser then stops
+/// animation frames and clamps timers (to once a second, later once a minute), but not
+/// messages, so the loop trains on with [`yield_now`] and shows a frame only every
+/// [`HIDDEN_VIEW_INTERVAL_MS`] (the status line, the charts' history, the timelapse).
+pub fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
+}
+
+/// Milliseconds between frames while the page is hidden: nothing is painted, but the status
+/// line, the charts' history and the timelapse keep up.
+const HIDDEN_VIEW_INTERVAL_MS: f64 = 1000.0;
+
+/// How long the idle loop sleeps between looks while the page is hidden.
+const HIDDEN_IDLE_MS: i32 = 200;
+
+/// The idle loop's wait: the next animation frame, or a short sleep when the page is hidden
+/// (it has no frames).
+pub async fn idle() {
+    if page_hidden() {
+        sleep_ms(HIDDEN_IDLE_MS).await;
+    } else {
+        next_frame().await;
+    }
 }
 
 /// Times a few frames of `setup` on `device`: steps per second.
@@ -583,16 +613,30 @@ fn settle(ctx: Ctx) {
     }
 }
 
+/// After a frame was shown: lets the browser paint it, and sets the interval to the next view
+/// update to three times what painting took (slow painting, as with software rendering,
+/// leaves training most of the time). A hidden page paints nothing: it only yields.
+async fn after_frame(view_interval: &mut f64) {
+    if page_hidden() {
+        yield_now().await;
+    } else {
+        let painting = now_ms();
+        next_frame().await;
+        *view_interval =
+            (3.0 * (now_ms() - painting)).clamp(VIEW_INTERVAL_MS, MAX_VIEW_INTERVAL_MS);
+    }
+}
+
 /// Runs forever. While `running`: trains in chunks of about [`FRAME_BUDGET_MS`], waits for
 /// each chunk's statistics (so a GPU queue never runs far ahead), yields to the browser
-/// between chunks, and updates the views about 30 times a second. Paused, it only redraws
-/// when a single step or a reset asks for it.
+/// between chunks, and updates the views about 30 times a second (once a second while the
+/// page is hidden, see [`page_hidden`]). Paused, it only redraws when a single step or a
+/// reset asks for it.
 pub async fn training_loop(ctx: Ctx) {
     let mut rate_window = (now_ms(), 0_u64);
     let mut last_view = 0.0;
     let mut last_score = f64::NEG_INFINITY;
-    // Where painting is slow (software rendering), views update less often so that training
-    // keeps most of the time: the interval is three times what the last paint took.
+    // Where painting is slow, views update less often (see `after_frame`).
     let mut view_interval = VIEW_INTERVAL_MS;
     let mut pending = Pending::default();
     let mut chunk = Chunk::default();
@@ -608,7 +652,7 @@ pub async fn training_loop(ctx: Ctx) {
             && gpu_stopped(ctx).is_none()
         {
             settle(ctx);
-            next_frame().await;
+            idle().await;
             continue;
         }
         let owner = ctx.owner();
@@ -622,7 +666,7 @@ pub async fn training_loop(ctx: Ctx) {
             if !running {
                 settle(ctx);
             }
-            next_frame().await;
+            idle().await;
             continue;
         };
         let asked = owner.asked();
@@ -646,8 +690,13 @@ pub async fn training_loop(ctx: Ctx) {
         if result.is_ok() {
             checkpoints.after_turn(ctx, session, paused).await;
         }
+        let interval = if page_hidden() {
+            HIDDEN_VIEW_INTERVAL_MS
+        } else {
+            view_interval
+        };
         let show = result.is_ok()
-            && (paused || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= view_interval);
+            && (paused || ctx.redraw.get_untracked() > 0 || now_ms() - last_view >= interval);
         if show {
             ctx.redraw.set(0);
             // Scores are slow: every few seconds while training, and when paused (the scene
@@ -671,10 +720,7 @@ pub async fn training_loop(ctx: Ctx) {
             Ok(Some(frame)) => {
                 unshown = false;
                 show_frame(ctx, frame, step, &mut pending, &mut rate_window);
-                let painting = now_ms();
-                next_frame().await; // let the browser paint what was drawn
-                view_interval =
-                    (3.0 * (now_ms() - painting)).clamp(VIEW_INTERVAL_MS, MAX_VIEW_INTERVAL_MS);
+                after_frame(&mut view_interval).await;
             }
             Ok(None) => {
                 unshown = true;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::link::{self, LinkSettings, Start};
-use crate::run_loop::{next_frame, now_ms};
+use crate::run_loop::{idle, now_ms};
 use crate::state::{Ctx, DRAW_BOUNDS, Live};
 use ganvas_session::session::Basis;
 
@@ -64,7 +64,7 @@ async fn snapshot(ctx: Ctx, parts: SnapshotParts) -> Result<Snapshot, String> {
             Err(e) if e.device_lost().is_some() && now_ms() - asked <= MOVE_MS => {
                 // The loop notices the stopped GPU within a frame and rebuilds on the CPU.
                 ctx.redraw.set(1);
-                next_frame().await;
+                idle().await;
             }
             other => return other.map_err(|e| e.to_string()),
         }
