@@ -6,7 +6,9 @@
 // comes first. With `digits` (seconds), each image model then trains afresh until the
 // classifier sees every class (≥ 5 % each, mean confidence ≥ 0.8) or `digits` seconds pass.
 // BENCH_WORKER=1 trains in the page's dedicated Web Worker instead of on its thread (the
-// `thread` column says where each result was measured).
+// `thread` column says where each result was measured). BENCH_PROTOCOL=1 trains as the page's
+// loop paces it, through the session protocol (on the page, or served by the worker with
+// BENCH_WORKER=1): steps and frames per second, and what a frame costs to cross.
 // BENCH_TIMEOUT_S (default 600) bounds the whole run: past it, the models that finished are
 // still printed, with an error naming what was running. BENCH_JSON=FILE also writes the results
 // there as one JSON object ({ query, results, wasm, error? }), for scripts/bench.sh.
@@ -23,7 +25,8 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e}`));
   const query = `?bench=${models}&backend=${backend}&steps=${steps}${seconds ? `&seconds=${seconds}` : ''}`
     + `${digits && Number(digits) > 0 ? `&digits=${digits}` : ''}`
-    + `${process.env.BENCH_WORKER === '1' ? '&worker=1' : ''}`;
+    + `${process.env.BENCH_WORKER === '1' ? '&worker=1' : ''}`
+    + `${process.env.BENCH_PROTOCOL === '1' ? '&protocol=1' : ''}`;
   report.query = query;
   await page.goto(`${server.url}${query}`);
   try {
@@ -51,8 +54,14 @@ if (process.env.BENCH_JSON) await writeFile(process.env.BENCH_JSON, JSON.stringi
 console.log(JSON.stringify(report, null, 2));
 console.log('\nmodel                    device  steps/s  samples/s  updates/s  first step ms  after warm-up ms  frame (all views) ms  thread');
 for (const r of report.results) {
+  if (r.dataset && r.protocol) { console.log(`${r.dataset}: ${r.error ?? `sent to the ${r.protocol}: ${r.sent_bytes} bytes in ${r.send_ms} ms`}`); continue; }
   if (r.dataset) { console.log(`${r.dataset}: ${r.error ?? `loaded in ${r.load_ms} ms (fetch, gunzip, decode)`}`); continue; }
   if (r.error) { console.log(`${r.model ?? ''} ${r.device ?? ''}: ${r.error}`); continue; }
+  if (r.protocol && r.model) {
+    console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} ${r.steps_per_sec.toFixed(2).padStart(7)} steps/s paced, `
+      + `${r.frames_per_sec} frames/s, ${r.frame_bytes} bytes and ${r.frame_codec_ms} ms codec a frame  ${r.protocol} (protocol)`);
+    continue;
+  }
   if (r.digits_error) { console.log(`${r.model} ${r.device}: time to digits: ${r.digits_error}`); continue; }
   if ('digits_s' in r) {
     console.log(`${r.model.padEnd(24)} ${r.device.padEnd(7)} time to digits: ${r.digits_s === null

@@ -170,20 +170,25 @@ test('bench mode writes JSON results into the page', async () => {
 });
 
 /**
- * Opens bench mode in the training worker (`&worker=1`) and waits for its end: the result
- * lines, once the page's status says "done" (a worker that fails to start says so there).
+ * Opens bench mode (`?bench=` + `query`) and waits for its end: the result lines, once the
+ * page's status says "done" (a worker that fails to start says so there).
  */
-async function benchInWorker(browser, query, timeout) {
+async function bench(browser, query, timeout) {
   const page = await browser.newPage({ serviceWorkers: 'block' });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(`${server.url}?bench=${query}&worker=1`);
+  await page.goto(`${server.url}?bench=${query}`);
   await page.waitForFunction(() => /^(done|the worker|no worker)/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout });
   assert.equal(await page.getByRole('status').innerText(), 'done');
   assert.deepEqual(errors, []);
-  return JSON.parse(await page.locator('#bench-result').innerText());
+  const results = JSON.parse(await page.locator('#bench-result').innerText());
+  await page.close();
+  return results;
 }
+
+/** Bench mode in the training worker (`&worker=1`). */
+const benchInWorker = (browser, query, timeout) => bench(browser, `${query}&worker=1`, timeout);
 
 test('bench mode also trains in a Web Worker: the page\'s own module, off its thread', async () => {
   const browser = await launch();
@@ -215,6 +220,39 @@ test('WebGPU works in the training worker too', async () => {
     assert.equal(result.thread, 'worker');
     assert.ok(result.steps === 1 && result.steps_per_sec > 0 && result.frame_ms > 0, JSON.stringify(result));
     console.log(`# bench in the worker (WebGPU, 1 step): ${JSON.stringify(result)}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the session protocol crosses to the training worker: the page paces, the worker trains', async () => {
+  const browser = await launch();
+  try {
+    // The toy and an MLP GAN on MNIST (loaded by the page and sent to the worker once), each
+    // trained for 2 s as the page's loop paces it (8 ms chunks, a frame of the default views
+    // every 33 ms): served by the worker through encoded messages, then on the page itself.
+    const query = 'toy-quadratic,mnist-fast&backend=cpu&protocol=1&seconds=2&steps=100000';
+    const worker = await bench(browser, `${query}&worker=1`, 180_000);
+    const page = await bench(browser, query, 180_000);
+    const sent = worker.find((r) => r.dataset === 'mnist');
+    assert.ok(sent && !sent.error && sent.protocol === 'worker' && sent.sent_bytes > 7_840_000, JSON.stringify(worker));
+    console.log(`# protocol: MNIST sent to the worker: ${sent.sent_bytes} bytes in ${sent.send_ms} ms`);
+    for (const model of ['toy-quadratic', 'mnist-fast']) {
+      const there = worker.find((r) => r.model === model);
+      const here = page.find((r) => r.model === model);
+      assert.ok(there && !there.error && here && !here.error, `${model}: ${JSON.stringify([there, here])}`);
+      assert.equal(there.protocol, 'worker');
+      assert.equal(here.protocol, 'page');
+      for (const r of [there, here]) {
+        assert.equal(r.device, 'CPU');
+        assert.ok(r.steps > 0 && r.steps_per_sec > 0 && r.frames_per_sec > 0, JSON.stringify(r));
+      }
+      // Every frame crossed as bytes and was decoded on the page.
+      assert.ok(there.frame_bytes > 1000 && there.frame_codec_ms >= 0, JSON.stringify(there));
+      console.log(`# protocol, ${model} on the CPU, paced as the page paces: worker ${there.steps_per_sec} steps/s `
+        + `(${there.frames_per_sec} frames/s, ${there.frame_bytes} bytes and ${there.frame_codec_ms} ms to decode a frame); `
+        + `page ${here.steps_per_sec} steps/s (${here.frames_per_sec} frames/s)`);
+    }
   } finally {
     await browser.close();
   }

@@ -3,17 +3,25 @@
 //! model at a time (a script that gives up early still finds the models that finished).
 //! With `&digits=60`, each image model then trains afresh, scored by the classifier as the
 //! page scores it, until every class shows (or 60 s pass): the seconds from Train to digits.
+//! With `&protocol=1`, each model trains as the page's loop paces it (chunks of
+//! [`FRAME_BUDGET_MS`], a frame of the default views about 30 times a second) through the
+//! session protocol: served on the page, or by the training worker with `&worker=1` (what each
+//! frame costs to cross is measured).
 
 use leptos::prelude::*;
 
 use ganvas_engine::data::ShippedSet;
 use ganvas_engine::metrics::{MIN_CLASS_SHARE, MIN_CONFIDENCE};
+use ganvas_session::protocol::{Command, Reply, Request, Response};
+use ganvas_session::view::Layers;
+use ganvas_session::{DeviceChoice, Session};
 
 use crate::devices::{self, Requested};
 use crate::images::{ImageBundle, load};
-use crate::run_loop::{SCORE_INTERVAL_MS, now_ms};
+use crate::run_loop::{Chunk, FRAME_BUDGET_MS, SCORE_INTERVAL_MS, now_ms, yield_now};
 use crate::setup::{ModelChoice, Setup};
 use crate::trainer::{Trainer, Wanted};
+use crate::worker::{Exchange, Remote};
 
 /// Most steps between reads during the timed run (reads make the GPU finish its queue).
 const CHUNK: usize = 25;
@@ -21,6 +29,7 @@ const CHUNK: usize = 25;
 const CHUNK_MS: f64 = 250.0;
 
 /// What the URL asks to benchmark.
+#[allow(clippy::struct_excessive_bools)] // independent switches of the query, one each
 #[derive(Clone, Debug, PartialEq)]
 pub struct BenchRequest {
     /// Models by menu value.
@@ -40,6 +49,9 @@ pub struct BenchRequest {
     /// Time in a dedicated Web Worker (`&worker=1`: the page's own module, run a second time
     /// there) rather than on the page's thread.
     pub worker: bool,
+    /// Train as the page's loop paces it, through the session protocol (`&protocol=1`); with
+    /// `worker`, the worker serves it and the page paces.
+    pub protocol: bool,
 }
 
 impl BenchRequest {
@@ -80,6 +92,7 @@ impl BenchRequest {
                 .and_then(|s| s.parse::<f64>().ok())
                 .filter(|s| *s > 0.0),
             worker: params.get("worker").is_some_and(|w| w == "1"),
+            protocol: params.get("protocol").is_some_and(|p| p == "1"),
         })
     }
 }
@@ -389,6 +402,253 @@ pub async fn run(request: BenchRequest, report: impl Fn(&str, &[String])) {
     report("done", &lines);
 }
 
+/// Where the paced run's session is served: on the page (the in-page loop's way, without
+/// encoding), or by the training worker.
+enum Served {
+    Page {
+        session: Box<Session>,
+        next: u64,
+        done: std::collections::VecDeque<Response>,
+    },
+    Worker(Remote),
+}
+
+impl Served {
+    /// Sends `command`: the worker queues it; the page serves it at once.
+    async fn send(&mut self, command: Command) -> Result<(u64, Exchange), String> {
+        match self {
+            Served::Page {
+                session,
+                next,
+                done,
+            } => {
+                *next += 1;
+                let response = session.serve(Request { id: *next, command }).await;
+                done.push_back(response);
+                Ok((*next, Exchange::default()))
+            }
+            Served::Worker(remote) => remote.send(command),
+        }
+    }
+
+    /// The response to request `id` (requests are answered in order).
+    async fn reply(&mut self, id: u64) -> Result<(Response, Exchange), String> {
+        match self {
+            Served::Page { done, .. } => {
+                let response = done.pop_front().filter(|r| r.id == id);
+                response
+                    .map(|r| (r, Exchange::default()))
+                    .ok_or_else(|| format!("no response to request {id}"))
+            }
+            Served::Worker(remote) => remote.reply(id).await,
+        }
+    }
+
+    async fn ask(&mut self, command: Command) -> Result<(Response, Exchange), String> {
+        let (id, sent) = self.send(command).await?;
+        let (response, received) = self.reply(id).await?;
+        Ok((
+            response,
+            Exchange {
+                sent: sent.sent,
+                received: received.received,
+                codec_ms: sent.codec_ms + received.codec_ms,
+            },
+        ))
+    }
+
+    fn thread(&self) -> &'static str {
+        match self {
+            Served::Page { .. } => "page",
+            Served::Worker(_) => "worker",
+        }
+    }
+}
+
+/// What a reply must be, or the failure it reports.
+fn expect(reply: Reply, what: &str) -> Result<Reply, String> {
+    match reply {
+        Reply::Failed(failure) => Err(format!("{what}: {failure}")),
+        Reply::Refused(why) => Err(format!("{what}: {why}")),
+        reply => Ok(reply),
+    }
+}
+
+/// Trains `model` on `choice` for the request's seconds (5 by default) or steps, paced as the
+/// page's loop paces it: one `Train` chunk of [`FRAME_BUDGET_MS`] queued behind the one being
+/// served, a frame of the default views every 33 ms (scored every [`SCORE_INTERVAL_MS`]).
+/// A JSON line: steps and frames per second, and what a frame cost to cross.
+async fn time_paced(
+    served: &mut Served,
+    model: ModelChoice,
+    choice: DeviceChoice,
+    label: &'static str,
+    request: &BenchRequest,
+) -> Result<String, String> {
+    expect(
+        served.ask(Command::ChooseDevice(choice)).await?.0.reply,
+        "device",
+    )?;
+    let setup = Setup::default().with_model(model);
+    expect(
+        served
+            .ask(Command::Build {
+                setup,
+                bounds: None,
+            })
+            .await?
+            .0
+            .reply,
+        "build",
+    )?;
+    let layers = Layers::default();
+    let mut wanted = Wanted {
+        manifold: layers.manifold,
+        arrows: layers.arrows,
+        features: true,
+        score: true,
+        image: crate::images::ImageView::default(),
+    };
+    // A first chunk and frame (on a GPU: every kernel compiled) before the clock starts.
+    let train = |max: usize| Command::Train {
+        budget_ms: FRAME_BUDGET_MS,
+        max_updates: max as u32,
+    };
+    expect(served.ask(train(1)).await?.0.reply, "train")?;
+    let (first, _) = served.ask(Command::Frame(wanted)).await?;
+    expect(first.reply, "frame")?;
+    let budget_ms = request.seconds.unwrap_or(5.0) * 1000.0;
+    let start = now_ms();
+    let start_step = first.step;
+    let mut step = start_step;
+    let mut chunk = Chunk::default();
+    let (mut ahead, _) = served.send(train(chunk.max_updates)).await?;
+    let mut chunk_start = now_ms();
+    let (mut frames, mut bytes, mut codec_ms) = (0_u32, 0_usize, 0.0);
+    let (mut last_frame, mut last_score) = (start, start);
+    while now_ms() - start < budget_ms && step - start_step < request.steps as u64 {
+        let (next, _) = served.send(train(chunk.max_updates)).await?;
+        let (response, _) = served.reply(ahead).await?;
+        expect(response.reply, "train")?;
+        step = response.step;
+        chunk.adapt(now_ms() - chunk_start);
+        chunk_start = now_ms();
+        ahead = next;
+        if matches!(served, Served::Page { .. }) {
+            yield_now().await; // as the in-page loop does between chunks
+        }
+        if now_ms() - last_frame >= 33.0 {
+            wanted.score = now_ms() - last_score >= SCORE_INTERVAL_MS;
+            if wanted.score {
+                last_score = now_ms();
+            }
+            let (response, exchange) = served.ask(Command::Frame(wanted)).await?;
+            expect(response.reply, "frame")?;
+            frames += 1;
+            bytes += exchange.received;
+            codec_ms += exchange.codec_ms;
+            last_frame = now_ms();
+        }
+    }
+    let (response, _) = served.reply(ahead).await?;
+    step = response.step;
+    let seconds = (now_ms() - start) / 1000.0;
+    let per_frame = f64::from(frames.max(1));
+    Ok(format!(
+        "{{\"model\":\"{}\",\"device\":\"{label}\",\"protocol\":\"{}\",\"steps\":{},\"seconds\":{seconds:.3},\"steps_per_sec\":{:.2},\"frames_per_sec\":{:.1},\"frame_bytes\":{:.0},\"frame_codec_ms\":{:.3}}}",
+        model.value(),
+        served.thread(),
+        step - start_step,
+        (step - start_step) as f64 / seconds.max(1e-9),
+        f64::from(frames) / seconds.max(1e-9),
+        bytes as f64 / per_frame,
+        codec_ms / per_frame,
+    ))
+}
+
+/// Times each model as the page's loop trains it, through the session protocol: on this
+/// page, or served by the training worker (`&worker=1`).
+async fn run_paced(request: BenchRequest, report: impl Fn(&str, &[String])) {
+    let backend = match (request.gpu, request.cpu) {
+        (true, false) => "gpu",
+        (false, true) => "cpu",
+        _ => "auto",
+    };
+    let mut lines = Vec::new();
+    let mut served = if request.worker {
+        match Remote::start(backend) {
+            Ok(remote) => Served::Worker(remote),
+            Err(e) => {
+                report(&format!("no worker: {e}"), &lines);
+                return;
+            }
+        }
+    } else {
+        let devices = devices::init(match backend {
+            "cpu" => Requested::Cpu,
+            _ => Requested::Gpu,
+        })
+        .await;
+        Served::Page {
+            session: Box::new(Session::new(devices.cpu, devices.gpu, now_ms)),
+            next: 0,
+            done: std::collections::VecDeque::new(),
+        }
+    };
+    if request.models.iter().any(|m| m.is_image()) {
+        report("loading MNIST…", &lines);
+        match load::load_shipped(ShippedSet::Mnist, |_| {}).await {
+            Ok(bundle) => {
+                let start = now_ms();
+                let sent = served
+                    .ask(Command::Images(Some(std::rc::Rc::new(bundle))))
+                    .await;
+                lines.push(match sent {
+                    Ok((_, exchange)) => format!(
+                        "{{\"dataset\":\"mnist\",\"protocol\":\"{}\",\"sent_bytes\":{},\"send_ms\":{:.0}}}",
+                        served.thread(),
+                        exchange.sent,
+                        now_ms() - start
+                    ),
+                    Err(e) => format!(
+                        "{{\"dataset\":\"mnist\",\"error\":\"{}\"}}",
+                        e.replace('"', "'")
+                    ),
+                });
+            }
+            Err(e) => lines.push(format!(
+                "{{\"dataset\":\"mnist\",\"error\":\"{}\"}}",
+                e.replace('"', "'")
+            )),
+        }
+    }
+    let mut targets = Vec::new();
+    if request.gpu {
+        targets.push((DeviceChoice::Gpu, "WebGPU"));
+    }
+    if request.cpu {
+        targets.push((DeviceChoice::Cpu, "CPU"));
+    }
+    for &model in &request.models {
+        for &(choice, label) in &targets {
+            report(&format!("timing {} on {label}…", model.value()), &lines);
+            lines.push(
+                time_paced(&mut served, model, choice, label, &request)
+                    .await
+                    .unwrap_or_else(|e| {
+                        format!(
+                            "{{\"model\":\"{}\",\"device\":\"{label}\",\"protocol\":\"{}\",\"error\":\"{}\"}}",
+                            model.value(),
+                            served.thread(),
+                            e.replace('"', "'")
+                        )
+                    }),
+            );
+        }
+    }
+    report("done", &lines);
+}
+
 /// The bench page.
 #[component]
 pub fn Bench(
@@ -404,7 +664,9 @@ pub fn Bench(
         }
     };
     leptos::task::spawn_local(async move {
-        if request.worker {
+        if request.protocol {
+            run_paced(request, report).await;
+        } else if request.worker {
             if let Err(e) = crate::worker::bench(report) {
                 set_state.set(format!("no worker: {e}"));
             }

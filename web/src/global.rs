@@ -3,6 +3,7 @@
 //! the clock, timers, `fetch` and the navigator. Code that runs in both goes through here,
 //! never through `web_sys::window()`.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -37,4 +38,17 @@ pub fn navigator() -> Option<JsValue> {
     js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
         .ok()
         .filter(|n| !n.is_undefined() && !n.is_null())
+}
+
+/// What a JavaScript error says: its message (a thrown string, an `Error`'s message, or the
+/// value itself).
+pub fn js_message(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{error:?}"))
 }

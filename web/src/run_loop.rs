@@ -254,8 +254,8 @@ pub async fn yield_now() {
 /// queuing is quick and the work happens later, so the cap keeps a chunk (queue, then wait
 /// for its statistics) near [`CHUNK_TARGET_MS`] of wall time: Pause then takes effect at once
 /// and the views keep updating even on a slow (software) GPU.
-struct Chunk {
-    max_updates: usize,
+pub(crate) struct Chunk {
+    pub(crate) max_updates: usize,
 }
 
 /// Wall time one chunk should take, queuing and waiting included.
@@ -268,7 +268,8 @@ impl Default for Chunk {
 }
 
 impl Chunk {
-    fn adapt(&mut self, elapsed_ms: f64) {
+    /// Halves or doubles the cap after a chunk that took `elapsed_ms` of wall time.
+    pub(crate) fn adapt(&mut self, elapsed_ms: f64) {
         if elapsed_ms > 2.0 * CHUNK_TARGET_MS {
             self.max_updates = (self.max_updates / 2).max(1);
         } else if elapsed_ms < CHUNK_TARGET_MS / 2.0 {

@@ -1,19 +1,35 @@
-//! Training in a dedicated Web Worker (issue 12), first step: the bench runs there.
+//! Training in a dedicated Web Worker (issue 12): the worker's two services, and the page's
+//! handles on them.
 //!
 //! The worker runs the page's own module a second time, so it costs no second build or
 //! download: the page starts `train-worker.js` (a static module worker, `static/app/`) and
 //! posts it the compiled module (`wasm_bindgen::module()`), the URL of the wasm-bindgen glue
-//! (the page's `modulepreload` link) and the page's query. The worker imports the glue and
-//! instantiates the module; `main` runs again there, finds no window and calls [`serve`].
-//! Everything the bench needs reaches the browser through [`crate::global`], which both
-//! scopes have. Today the worker serves bench requests (`?bench=…&worker=1`), which measures
-//! what training off the page's thread gives; the page's own training moves next.
+//! (the page's `modulepreload` link) and a query. The worker imports the glue and
+//! instantiates the module; `main` runs again there, finds no window and calls [`serve`],
+//! which reads the query:
+//! - `?serve=protocol&backend=…`: the worker holds a [`Session`] on its own devices and
+//!   answers the session protocol ([`ganvas_session::protocol`]): each message is one
+//!   encoded request or response, an `ArrayBuffer` moved (transferred, not copied) to the
+//!   other thread. [`Remote`] is the page's end.
+//! - a bench request (`?bench=…&worker=1`): the bench runs there ([`bench`]).
+//!
+//! Everything both need from the browser goes through [`crate::global`], which both scopes
+//! have.
 
-use js_sys::Reflect;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+
+use ganvas_session::Session;
+use ganvas_session::protocol::{self, Command, Request, Response};
+use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::bench::{self, BenchRequest};
+use crate::devices::{self, Requested};
+use crate::global::{js_message, now_ms};
 
 #[wasm_bindgen]
 extern "C" {
@@ -24,6 +40,10 @@ extern "C" {
     fn new(url: &str, options: &JsValue) -> Result<JsWorker, JsValue>;
     #[wasm_bindgen(method, js_class = "Worker", js_name = postMessage)]
     fn post_message(this: &JsWorker, message: &JsValue);
+    #[wasm_bindgen(method, js_class = "Worker", js_name = postMessage)]
+    fn post_transfer(this: &JsWorker, message: &JsValue, transfer: &js_sys::Array);
+    #[wasm_bindgen(method, js_class = "Worker")]
+    fn terminate(this: &JsWorker);
     #[wasm_bindgen(method, js_class = "Worker", setter)]
     fn set_onmessage(this: &JsWorker, handler: &js_sys::Function);
     #[wasm_bindgen(method, js_class = "Worker", setter)]
@@ -32,14 +52,21 @@ extern "C" {
     /// `postMessage` of the worker's global scope (to the page).
     #[wasm_bindgen(js_name = postMessage)]
     fn post_to_page(message: &JsValue);
+    /// The same, moving the `transfer` list's buffers to the page.
+    #[wasm_bindgen(js_name = postMessage)]
+    fn post_to_page_transfer(message: &JsValue, transfer: &js_sys::Array);
 }
 
 /// The worker's script, beside the page.
 const SCRIPT: &str = "./train-worker.js";
 
-/// On the page: starts the worker on this page's module and has it run the page's bench
-/// request; what it reports (what it is doing, the result lines so far) goes to `report`.
-pub fn bench(report: impl Fn(&str, &[String]) + 'static) -> Result<(), String> {
+/// Starts a worker on this page's module with `query`; its messages go to `on_message`, and
+/// a failure to load or run it to `on_error` (with what the browser said).
+fn start(
+    query: &str,
+    on_message: impl FnMut(JsValue) + 'static,
+    on_error: impl FnMut(String) + 'static,
+) -> Result<(JsWorker, Handlers), String> {
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
     // Trunk names the glue in a modulepreload link; snippets have links of their own.
@@ -49,48 +76,223 @@ pub fn bench(report: impl Fn(&str, &[String]) + 'static) -> Result<(), String> {
         .flatten()
         .and_then(|link| link.get_attribute("href"))
         .ok_or("the page names no wasm-bindgen glue")?;
-    let query = window.location().search().unwrap_or_default();
     let options = js_sys::Object::new();
     set(&options, "type", &"module".into());
     set(&options, "name", &"GANvas training".into());
-    let worker = JsWorker::new(SCRIPT, &options).map_err(|e| describe(&e))?;
-    let report = std::rc::Rc::new(report);
-    let on_report = std::rc::Rc::clone(&report);
-    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        let data = Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
-        let state = Reflect::get(&data, &"state".into())
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default();
-        let lines: Vec<String> = Reflect::get(&data, &"lines".into())
-            .ok()
-            .and_then(|l| l.dyn_into::<js_sys::Array>().ok())
-            .map(|l| l.iter().filter_map(|line| line.as_string()).collect())
-            .unwrap_or_default();
-        on_report(&state, &lines);
-    });
+    let worker = JsWorker::new(SCRIPT, &options).map_err(|e| js_message(&e))?;
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(on_message);
+    let mut on_error = on_error;
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         let message = Reflect::get(&event, &"message".into())
             .ok()
             .and_then(|m| m.as_string())
             .unwrap_or_else(|| "it could not load".into());
-        report(&format!("the worker failed: {message}"), &[]);
+        on_error(message);
     });
     worker.set_onmessage(on_message.as_ref().unchecked_ref());
     worker.set_onerror(on_error.as_ref().unchecked_ref());
-    // The handlers live as long as the page, as the worker does.
-    on_message.forget();
-    on_error.forget();
     let start = js_sys::Object::new();
     set(&start, "module", &wasm_bindgen::module());
     set(&start, "glue", &glue.into());
     set(&start, "query", &query.into());
     worker.post_message(&start);
+    Ok((worker, Handlers(on_message, on_error)))
+}
+
+/// A worker's message and error handlers: held (never read) as long as the worker lives.
+#[allow(dead_code)] // held, not read: dropping them would free the handlers
+struct Handlers(Closure<dyn FnMut(JsValue)>, Closure<dyn FnMut(JsValue)>);
+
+/// On the page: starts the worker on this page's module and has it run the page's bench
+/// request; what it reports (what it is doing, the result lines so far) goes to `report`.
+pub fn bench(report: impl Fn(&str, &[String]) + 'static) -> Result<(), String> {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let report = Rc::new(report);
+    let on_report = Rc::clone(&report);
+    let (_worker, handlers) = start(
+        &query,
+        move |event: JsValue| {
+            let data = Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
+            let state = Reflect::get(&data, &"state".into())
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default();
+            let lines: Vec<String> = Reflect::get(&data, &"lines".into())
+                .ok()
+                .and_then(|l| l.dyn_into::<js_sys::Array>().ok())
+                .map(|l| l.iter().filter_map(|line| line.as_string()).collect())
+                .unwrap_or_default();
+            on_report(&state, &lines);
+        },
+        move |message| report(&format!("the worker failed: {message}"), &[]),
+    )?;
+    // The bench's worker lives as long as the page.
+    std::mem::forget(handlers);
     Ok(())
 }
 
-/// In the worker (from `main`): serves the request the page posted (`train-worker.js` keeps
-/// its query in `ganvasQuery`), posting each report to the page as `{state, lines}`.
+/// What one exchange with the worker cost, as the page measured it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Exchange {
+    /// Bytes of the request.
+    pub sent: usize,
+    /// Bytes of the response.
+    pub received: usize,
+    /// Milliseconds the page spent encoding the request and decoding the response.
+    pub codec_ms: f64,
+}
+
+/// Replies that arrived, by request number, and the page's waits on them.
+#[derive(Default)]
+struct Mailbox {
+    waiting: HashMap<u64, js_sys::Function>,
+    arrived: HashMap<u64, Result<(Response, Exchange), String>>,
+    /// Why the worker stopped, once it has: every later request fails with it.
+    stopped: Option<String>,
+}
+
+impl Mailbox {
+    fn deliver(&mut self, id: u64, reply: Result<(Response, Exchange), String>) {
+        self.arrived.insert(id, reply);
+        if let Some(resolve) = self.waiting.remove(&id) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
+
+    fn stop(&mut self, why: String) {
+        for (_, resolve) in self.waiting.drain() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+        self.stopped = Some(why);
+    }
+}
+
+/// On the page: a training worker that holds the session and answers the session protocol.
+/// Requests go out in order and are served in order; [`Remote::send`] does not wait, so the
+/// page can keep the next request queued behind the one the worker is serving.
+pub struct Remote {
+    worker: JsWorker,
+    next: Cell<u64>,
+    mailbox: Rc<RefCell<Mailbox>>,
+    _handlers: Handlers,
+}
+
+impl Remote {
+    /// Starts the worker on `backend` (`cpu`, `gpu` or `auto`, as in the page's query).
+    pub fn start(backend: &str) -> Result<Remote, String> {
+        let mailbox = Rc::new(RefCell::new(Mailbox::default()));
+        let inbox = Rc::clone(&mailbox);
+        let failed = Rc::clone(&mailbox);
+        let (worker, handlers) = start(
+            &format!("?serve=protocol&backend={backend}"),
+            move |event: JsValue| {
+                let data = Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
+                if let Some(buffer) = data.dyn_ref::<js_sys::ArrayBuffer>() {
+                    let began = now_ms();
+                    let bytes = Uint8Array::new(buffer).to_vec();
+                    match protocol::decode::<Response>(&bytes) {
+                        Ok(response) => {
+                            let exchange = Exchange {
+                                received: bytes.len(),
+                                codec_ms: now_ms() - began,
+                                ..Exchange::default()
+                            };
+                            inbox
+                                .borrow_mut()
+                                .deliver(response.id, Ok((response, exchange)));
+                        }
+                        Err(e) => inbox.borrow_mut().stop(e.to_string()),
+                    }
+                } else {
+                    // The worker's own words: it could not start, or it stopped.
+                    let why = Reflect::get(&data, &"state".into())
+                        .ok()
+                        .and_then(|s| s.as_string())
+                        .unwrap_or_else(|| "the worker sent something unexpected".into());
+                    inbox.borrow_mut().stop(why);
+                }
+            },
+            move |message| {
+                failed
+                    .borrow_mut()
+                    .stop(format!("the worker failed: {message}"));
+            },
+        )?;
+        Ok(Remote {
+            worker,
+            next: Cell::new(0),
+            mailbox,
+            _handlers: handlers,
+        })
+    }
+
+    /// Sends `command`; its number, for [`Remote::reply`]. The request's bytes move to the
+    /// worker.
+    pub fn send(&self, command: Command) -> Result<(u64, Exchange), String> {
+        if let Some(why) = &self.mailbox.borrow().stopped {
+            return Err(why.clone());
+        }
+        let id = self.next.get() + 1;
+        self.next.set(id);
+        let began = now_ms();
+        let bytes = protocol::encode(&Request { id, command }).map_err(|e| e.to_string())?;
+        let buffer = Uint8Array::new_with_length(bytes.len() as u32);
+        buffer.copy_from(&bytes);
+        let buffer = buffer.buffer();
+        self.worker
+            .post_transfer(&buffer, &js_sys::Array::of1(&buffer));
+        Ok((
+            id,
+            Exchange {
+                sent: bytes.len(),
+                codec_ms: now_ms() - began,
+                ..Exchange::default()
+            },
+        ))
+    }
+
+    /// Waits for the response to request `id` (or for the worker to stop).
+    pub async fn reply(&self, id: u64) -> Result<(Response, Exchange), String> {
+        loop {
+            if let Some(reply) = self.mailbox.borrow_mut().arrived.remove(&id) {
+                return reply;
+            }
+            if let Some(why) = &self.mailbox.borrow().stopped {
+                return Err(why.clone());
+            }
+            let mailbox = Rc::clone(&self.mailbox);
+            let promise = js_sys::Promise::new(&mut |resolve, _| {
+                mailbox.borrow_mut().waiting.insert(id, resolve);
+            });
+            let _ = JsFuture::from(promise).await;
+        }
+    }
+
+    /// Sends `command` and waits for its response; the exchange's bytes and codec time.
+    pub async fn ask(&self, command: Command) -> Result<(Response, Exchange), String> {
+        let (id, sent) = self.send(command)?;
+        let (response, received) = self.reply(id).await?;
+        Ok((
+            response,
+            Exchange {
+                sent: sent.sent,
+                received: received.received,
+                codec_ms: sent.codec_ms + received.codec_ms,
+            },
+        ))
+    }
+}
+
+impl Drop for Remote {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+/// In the worker (from `main`): serves what the page's query asks for (`train-worker.js`
+/// keeps it in `ganvasQuery`): the session protocol, or a bench request.
 pub fn serve() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
@@ -100,13 +302,102 @@ pub fn serve() {
         .ok()
         .and_then(|q| q.as_string())
         .unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
+    if params.as_ref().and_then(|p| p.get("serve")).as_deref() == Some("protocol") {
+        let requested = match params.and_then(|p| p.get("backend")).as_deref() {
+            Some("gpu") => Requested::Gpu,
+            Some("cpu") => Requested::Cpu,
+            _ => Requested::Auto,
+        };
+        wasm_bindgen_futures::spawn_local(serve_protocol(requested));
+        return;
+    }
     match BenchRequest::from_query(&query) {
         Some(request) => wasm_bindgen_futures::spawn_local(bench::run(request, post)),
-        None => post("the worker serves bench requests only (?bench=…)", &[]),
+        None => post(
+            "the worker serves the session protocol or bench requests",
+            &[],
+        ),
     }
 }
 
-/// Posts one report to the page.
+/// Requests that arrived while one was being served, in order.
+#[derive(Default)]
+struct Queue {
+    requests: VecDeque<Vec<u8>>,
+    serving: bool,
+}
+
+/// In the worker: holds a session on this worker's devices and answers each request in the
+/// order it came, posting the encoded response back (moved, not copied). Requests that come
+/// before the devices are up wait for them.
+async fn serve_protocol(requested: Requested) {
+    let queue = Rc::new(RefCell::new(Queue {
+        serving: true, // until the session exists
+        ..Queue::default()
+    }));
+    let session: Rc<RefCell<Option<Session>>> = Rc::default();
+    let inbox = Rc::clone(&queue);
+    let held = Rc::clone(&session);
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let data = Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
+        let bytes = Uint8Array::new(&data).to_vec();
+        let idle = {
+            let mut queue = inbox.borrow_mut();
+            queue.requests.push_back(bytes);
+            !std::mem::replace(&mut queue.serving, true)
+        };
+        if idle {
+            wasm_bindgen_futures::spawn_local(drain(Rc::clone(&inbox), Rc::clone(&held)));
+        }
+    });
+    let _ = Reflect::set(
+        &js_sys::global(),
+        &"onmessage".into(),
+        on_message.as_ref().unchecked_ref(),
+    );
+    // The handler lives as long as the worker.
+    on_message.forget();
+    let devices = devices::init(requested).await;
+    *session.borrow_mut() = Some(Session::new(devices.cpu, devices.gpu, now_ms));
+    drain(queue, session).await;
+}
+
+/// Serves the queued requests one after another, until none is left.
+async fn drain(queue: Rc<RefCell<Queue>>, session: Rc<RefCell<Option<Session>>>) {
+    loop {
+        let next = queue.borrow_mut().requests.pop_front();
+        let Some(bytes) = next else {
+            queue.borrow_mut().serving = false;
+            return;
+        };
+        // Only this task serves (`serving`), so the session is never borrowed twice.
+        let Some(mut held) = session.borrow_mut().take() else {
+            queue.borrow_mut().serving = false;
+            return;
+        };
+        let response = match protocol::decode::<Request>(&bytes) {
+            Ok(request) => held.serve(request).await,
+            Err(e) => {
+                post(&e.to_string(), &[]);
+                *session.borrow_mut() = Some(held);
+                continue;
+            }
+        };
+        *session.borrow_mut() = Some(held);
+        match protocol::encode(&response) {
+            Ok(bytes) => {
+                let buffer = Uint8Array::new_with_length(bytes.len() as u32);
+                buffer.copy_from(&bytes);
+                let buffer = buffer.buffer();
+                post_to_page_transfer(&buffer, &js_sys::Array::of1(&buffer));
+            }
+            Err(e) => post(&e.to_string(), &[]),
+        }
+    }
+}
+
+/// Posts one report to the page: `{state, lines}`.
 fn post(state: &str, lines: &[String]) {
     let message = js_sys::Object::new();
     set(&message, "state", &state.into());
@@ -117,10 +408,4 @@ fn post(state: &str, lines: &[String]) {
 
 fn set(object: &js_sys::Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &key.into(), value);
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map_or_else(|| format!("{error:?}"), |e| String::from(e.message()))
 }

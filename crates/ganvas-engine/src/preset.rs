@@ -1,6 +1,8 @@
 //! Model presets: the tutorials' architectures and hyperparameters, reproduced exactly, and
 //! the recommended image setups that show every class soonest on a CPU.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 use crate::loss::LossKind;
 use crate::model::{
@@ -14,7 +16,7 @@ use crate::training::{GanConfig, TrainConfig, Tricks};
 pub const IMAGE_CLASSES: usize = 10;
 
 /// A named configuration: tutorial-faithful, or one of the recommended `*-fast` setups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Preset {
     /// The 2D quadratic tutorial: G 2→16→16→2, D 2→16→16→2→1 (the 2 units are "features"),
     /// leaky ReLU, noise U[−1, 1]², RMSProp 1e-3, batch 256, 10 D and 10 G updates per step.

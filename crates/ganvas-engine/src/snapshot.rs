@@ -5,6 +5,7 @@
 use burn::config::Config;
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::tensor::{Device, Tensor, TensorData, Transaction};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::optim::{Optimizer, OptimizerKind, OptimizerState};
@@ -12,7 +13,7 @@ use crate::training::validate::check_snapshot;
 use crate::training::{DataSource, Gan, GanConfig};
 
 /// A tensor's shape and values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TensorValues {
     /// Dimensions.
     pub shape: Vec<usize>,
@@ -21,7 +22,7 @@ pub struct TensorValues {
 }
 
 /// One optimiser's state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptimizerValues {
     /// The update rule.
     pub kind: OptimizerKind,
@@ -32,7 +33,7 @@ pub struct OptimizerValues {
 }
 
 /// Which parts a snapshot holds beyond the generator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SnapshotParts {
     /// Also the discriminator.
     pub discriminator: bool,
@@ -54,7 +55,7 @@ impl SnapshotParts {
 }
 
 /// A GAN's parameters and configuration on the host.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// The configuration, as JSON (Burn's `Config` format).
     pub config_json: String,

@@ -1,7 +1,9 @@
 //! The device a session trains on, as the page and its links name it.
 
+use serde::{Deserialize, Serialize};
+
 /// Which device a session trains on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeviceChoice {
     /// WebGPU.
     Gpu,

@@ -3,7 +3,8 @@
 //! alone owns the run ([`session`]: its trainer, checkpoint and devices), the trainer
 //! ([`trainer`]) and what its frames show, one folder per kind of data ([`points`]: heatmap,
 //! manifold, arrows, features; [`images`]: grids, interpolation, classifier scores), the
-//! playground's layers ([`view`]) and the device it trains on ([`DeviceChoice`]).
+//! playground's layers ([`view`]), the device it trains on ([`DeviceChoice`]), and the
+//! protocol the page and the training worker speak ([`protocol`]).
 //!
 //! It depends on the engine and Burn only (no leptos, no web-sys), so `cargo test` checks it
 //! natively on Flex and on wgpu where a Vulkan adapter exists; the web crate is its face in the
@@ -14,6 +15,7 @@ pub mod form;
 pub mod images;
 pub mod link;
 pub mod points;
+pub mod protocol;
 pub mod session;
 pub mod setup;
 pub mod trainer;

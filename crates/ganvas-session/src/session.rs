@@ -10,6 +10,7 @@ use burn::tensor::Device;
 use ganvas_engine::Error;
 use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_engine::training::{StepStats, StepValues};
+use serde::{Deserialize, Serialize};
 
 use crate::DeviceChoice;
 use crate::images::ImageBundle;
@@ -56,7 +57,7 @@ pub struct Basis {
 }
 
 /// A model was built: what the page shows before any frame.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Built {
     /// Its step (0 for a fresh model).
     pub step: u64,
@@ -65,7 +66,7 @@ pub struct Built {
 }
 
 /// What a chunk of training did.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Trained {
     /// `steps` whole steps, and the mean statistics of the steps read (`None`: no step
     /// finished in this chunk).
@@ -87,7 +88,7 @@ pub enum Trained {
 }
 
 /// Where training went on when the GPU stopped.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Moved {
     /// From the last checkpoint, at this step.
     Restored(Built),
@@ -115,6 +116,9 @@ pub struct Session {
     clock: fn() -> f64,
     /// The settings whose kernels a warm-up compiled on the GPU (see [`Session::warm_up`]).
     warmed: Vec<String>,
+    /// The training set held for image models built through the protocol
+    /// ([`crate::protocol::Command::Images`]).
+    images: Option<Rc<ImageBundle>>,
 }
 
 /// A throwaway copy of the model on the GPU, to compile its kernels before the first click
@@ -164,7 +168,18 @@ impl Session {
             checkpoint: None,
             clock,
             warmed: Vec::new(),
+            images: None,
         }
+    }
+
+    /// Holds `images` for the image models the protocol builds (`None` forgets them).
+    pub fn set_images(&mut self, images: Option<Rc<ImageBundle>>) {
+        self.images = images;
+    }
+
+    /// The training set held for image models, if any.
+    pub fn images(&self) -> Option<Rc<ImageBundle>> {
+        self.images.clone()
     }
 
     /// The device models are built on.

@@ -6,9 +6,10 @@ use ganvas_engine::optim::{OptimizerConfig, OptimizerKind};
 use ganvas_engine::preset::{Preset, custom_mlp};
 use ganvas_engine::training::{GanConfig, TrainConfig};
 use ganvas_engine::{Error, Result};
+use serde::{Deserialize, Serialize};
 
 /// The model menu.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ModelChoice {
     /// The tutorial's tiny GAN (16-unit layers; D has a 2-unit feature layer).
     ToyQuadratic,
@@ -108,7 +109,7 @@ impl ModelChoice {
 }
 
 /// Where an image GAN's training images come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImageSource {
     /// A set shipped with the site (loaded when first chosen).
     Shipped(ShippedSet),
@@ -127,7 +128,7 @@ impl ImageSource {
 }
 
 /// The custom MLP's shape (both networks).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MlpShape {
     /// Hidden layers, 0–6.
     pub layers: usize,
@@ -138,7 +139,7 @@ pub struct MlpShape {
 }
 
 /// Everything the controls choose.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Setup {
     /// The 2D distribution (2D models).
     pub dataset: Toy2d,

@@ -7,6 +7,7 @@ use burn::tensor::Device;
 use ganvas_engine::Result;
 use ganvas_engine::snapshot::Snapshot;
 use ganvas_engine::training::{DataSource, Gan, StatsAccumulator, StepStats, StepValues};
+use serde::{Deserialize, Serialize};
 
 use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView};
 pub use crate::points::{
@@ -17,7 +18,7 @@ use crate::setup::Setup;
 
 /// Which of the optional views a frame computes.
 #[allow(clippy::struct_excessive_bools)] // independent switches, one per view
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Wanted {
     /// G's warp of a noise grid.
     pub manifold: bool,
@@ -46,22 +47,28 @@ impl Wanted {
 }
 
 /// What one frame draws.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
     /// Generated points from a fixed batch of noise, original units.
+    #[serde(with = "crate::protocol::bulk::points")]
     pub fakes: Vec<[f32; 2]>,
     /// D's output on a `HEAT_CELLS²` grid, row 0 at the top, scaled to [0, 1].
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub heat: Vec<f32>,
     /// G applied to a `MANIFOLD_SIDE²` noise grid, original units (empty when not wanted).
+    #[serde(with = "crate::protocol::bulk::points")]
     pub manifold: Vec<[f32; 2]>,
     /// Per fake, the direction G's loss moves it, original units (empty when not wanted).
+    #[serde(with = "crate::protocol::bulk::points")]
     pub arrows: Vec<[f32; 2]>,
     /// D's features (when wanted and D has a feature layer).
     pub features: Option<FeatureView>,
     /// D's output on the shown real samples: P(real) for cross-entropy losses, a score
     /// otherwise.
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub d_real: Vec<f32>,
     /// D's output on the shown fakes, in the same units.
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub d_fake: Vec<f32>,
     /// Quality of the fakes.
     pub quality: Quality,
@@ -70,7 +77,7 @@ pub struct Frame {
 }
 
 /// What a single manual update trains.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Single {
     /// Finish one whole step (k D updates, then G's).
     Step,

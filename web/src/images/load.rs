@@ -28,15 +28,7 @@ const DATA_DIR: &str = "data";
 const MODELS_DIR: &str = "models";
 
 fn js_error(context: &str, error: &JsValue) -> String {
-    let detail = error
-        .as_string()
-        .or_else(|| {
-            error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{error:?}"));
-    format!("{context}: {detail}")
+    format!("{context}: {}", crate::global::js_message(error))
 }
 
 /// Fetches `url`, calling `progress` with the bytes received and the total when known.

@@ -1,15 +1,21 @@
 //! A set of same-sized greyscale images (MNIST and friends), with optional labels.
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::idx::decode_idx;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
-/// Greyscale images stored as bytes, `len` images of `rows × cols` pixels.
-#[derive(Clone, Debug, PartialEq)]
+/// Greyscale images stored as bytes, `len` images of `rows × cols` pixels. Read from a
+/// message, a set is checked as [`ImageSet::from_raw`] checks one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ImageSetParts")]
 pub struct ImageSet {
     /// Pixels, image after image, row-major: `len * rows * cols` bytes.
+    #[serde(with = "serde_bytes")]
     pub images: Vec<u8>,
     /// One label per image, if known.
+    #[serde(with = "serde_bytes")]
     pub labels: Option<Vec<u8>>,
     /// Number of images (at least one).
     pub len: usize,
@@ -17,6 +23,33 @@ pub struct ImageSet {
     pub rows: usize,
     /// Image width in pixels.
     pub cols: usize,
+}
+
+/// An [`ImageSet`] as a message holds it, before its checks.
+#[derive(Deserialize)]
+struct ImageSetParts {
+    #[serde(with = "serde_bytes")]
+    images: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    labels: Option<Vec<u8>>,
+    len: usize,
+    rows: usize,
+    cols: usize,
+}
+
+impl TryFrom<ImageSetParts> for ImageSet {
+    type Error = Error;
+
+    fn try_from(parts: ImageSetParts) -> Result<ImageSet> {
+        let set = ImageSet::from_raw(parts.images, parts.labels, parts.rows, parts.cols)?;
+        if set.len != parts.len {
+            return Err(Error::ShapeMismatch(format!(
+                "{} images, said to be {}",
+                set.len, parts.len
+            )));
+        }
+        Ok(set)
+    }
 }
 
 impl ImageSet {

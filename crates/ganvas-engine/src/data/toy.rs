@@ -2,6 +2,8 @@
 
 use std::f32::consts::{FRAC_PI_2, PI, TAU};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
@@ -17,7 +19,7 @@ const SPIRAL_NOISE: f32 = 0.05;
 const MOONS_NOISE: f32 = 0.05;
 
 /// A 2-D target distribution for the playground.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Toy2d {
     /// `x ~ U[-50, 50)`, `y = 10 + x²` (the classic "GAN learns a parabola" tutorial).
     Quadratic,

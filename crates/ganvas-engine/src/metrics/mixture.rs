@@ -7,8 +7,10 @@
 //! out of 2,500 — here scaled as 0.8% of the sample count, rounded up and at
 //! least 1, for `n < 2,500` (20 for `n ≥ 2,500`).
 
+use serde::{Deserialize, Serialize};
+
 /// How well generated samples cover the modes of a mixture.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ModeCoverage {
     /// Modes that received enough high-quality samples.
     pub modes_covered: usize,

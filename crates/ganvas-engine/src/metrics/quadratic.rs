@@ -1,5 +1,7 @@
 //! Quality of samples from the [`Toy2d::Quadratic`](crate::data::toy::Toy2d::Quadratic) target.
 
+use serde::{Deserialize, Serialize};
+
 /// Range of `x` in the quadratic target.
 const X_RANGE: (f32, f32) = (-50.0, 50.0);
 /// Range of `y = 10 + x²` over `X_RANGE` (10 to 2510).
@@ -8,7 +10,7 @@ const Y_RANGE: f32 = 2_500.0;
 const X_BINS: usize = 100;
 
 /// How closely samples follow `y = 10 + x²` and how much of `x ∈ [−50, 50]` they span.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct QuadraticQuality {
     /// Median `|y − (10 + x²)|` divided by the curve's y-range (2500); 0 is perfect.
     /// Infinite for no samples.

@@ -44,7 +44,7 @@ impl Tricks {
 }
 
 /// The training schedule and objective.
-#[derive(Config, Debug)]
+#[derive(Config, Debug, PartialEq)]
 pub struct TrainConfig {
     /// The adversarial loss.
     pub loss: LossKind,

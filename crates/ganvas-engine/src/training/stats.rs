@@ -1,6 +1,7 @@
 //! Training statistics kept on the device and read back in one transfer.
 
 use burn::tensor::Tensor;
+use serde::{Deserialize, Serialize};
 
 use super::gan::read_f32;
 
@@ -14,7 +15,7 @@ pub const STAT_COUNT: usize = 7;
 pub struct StepStats(pub Tensor<1>);
 
 /// Statistics read back to the host.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct StepValues {
     /// D's loss (penalties and class terms included).
     pub d_loss: f32,

@@ -7,17 +7,19 @@ use std::sync::Arc;
 
 use ganvas_engine::data::SplitSet;
 use ganvas_engine::preset::IMAGE_CLASSES;
+use serde::{Deserialize, Serialize};
 
 pub use scene::ImageScene;
 
 /// A training set in the page, with what scores it.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImageBundle {
     /// What the user sees, e.g. "MNIST" or "your 120 images".
     pub title: String,
     /// Training images, and held-out ones for the real side of the Fréchet distance.
     pub split: SplitSet,
     /// The classifier's weights file (`static/models/*.bin`), when one fits these images.
+    #[serde(with = "serde_bytes")]
     pub classifier: Option<Vec<u8>>,
     /// Class names, by label.
     pub class_names: Vec<String>,
@@ -26,7 +28,7 @@ pub struct ImageBundle {
 }
 
 /// What the image views ask of a frame (changed by the class picker and latent controls).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImageView {
     /// The class every sample shows (conditional GANs); `None`: one row per class.
     pub class: Option<u8>,
@@ -59,7 +61,7 @@ pub const LATENT_SLIDERS: usize = 4;
 pub const INTERPOLATION_STEPS: usize = 10;
 
 /// The classifier's verdict on generated images.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImageQuality {
     /// Fréchet distance of the classifier's features, generated vs held-out real images.
     pub fd: f32,
@@ -70,15 +72,17 @@ pub struct ImageQuality {
 }
 
 /// What the image views draw.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImageFrame {
     /// Image side in pixels.
     pub side: usize,
     /// Cells per grid row.
     pub cols: usize,
     /// The fixed-noise samples, `cells × side²`, pixels in [−1, 1].
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub grid: Vec<f32>,
     /// D's output on each grid sample (P(real) for cross-entropy losses, else a score).
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub grid_scores: Vec<f32>,
     /// Whether `grid_scores` are probabilities.
     pub probability: bool,
@@ -86,10 +90,13 @@ pub struct ImageFrame {
     pub row_classes: Vec<u8>,
     /// Real images, as many as grid cells (the same for the whole session: shared, and
     /// drawn only when it changes).
+    #[serde(with = "crate::protocol::bulk::shared_floats")]
     pub real: Arc<[f32]>,
     /// G along the straight line between two samples' noise: `INTERPOLATION_STEPS × side²`.
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub interpolation: Vec<f32>,
     /// Sample `from` with the slider offsets, `side²`.
+    #[serde(with = "crate::protocol::bulk::floats")]
     pub latent: Vec<f32>,
     /// Class names, by label.
     pub class_names: Arc<[String]>,

@@ -10,6 +10,7 @@ use ganvas_engine::rng::Rng;
 use ganvas_engine::training::gan::read_many;
 use ganvas_engine::training::{DataSource, Gan};
 use ganvas_engine::{Error, Result};
+use serde::{Deserialize, Serialize};
 
 use crate::images::ImageQuality;
 use crate::setup::Setup;
@@ -26,11 +27,13 @@ pub const MANIFOLD_SIDE: usize = 17;
 const REAL_POINTS: usize = 1000;
 
 /// D's hidden features of the shown samples, in two dimensions.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FeatureView {
     /// Real samples' features.
+    #[serde(with = "crate::protocol::bulk::points")]
     pub real: Vec<[f32; 2]>,
     /// Fake samples' features (the same fixed noise every frame).
+    #[serde(with = "crate::protocol::bulk::points")]
     pub fake: Vec<[f32; 2]>,
     /// The fake centroid one frame ago, before the last G updates.
     pub previous_fake_centroid: Option<[f32; 2]>,
@@ -40,7 +43,7 @@ pub struct FeatureView {
 }
 
 /// How good the fakes are, by the measures that apply to the dataset.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Quality {
     /// KL(real ‖ fake) on a 30×30 grid, nats.
     pub kl: f32,
@@ -262,7 +265,7 @@ fn normalise_heat(values: &mut [f32], probability: bool) {
 const EXPLAIN_SAMPLES: usize = 64;
 
 /// One training iteration measured phase by phase on a fixed batch, for the explain mode.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Walkthrough {
     /// The first three noise vectors (up to three coordinates each).
     pub noise: Vec<Vec<f32>>,

@@ -1,0 +1,410 @@
+//! The protocol the page and the training worker speak, natively on Flex: every request and
+//! response crosses as bytes and comes back equal, a session served through it does exactly
+//! what the direct calls do, a run that crossed reopens the same model, failures come back as
+//! failures, and a damaged message is refused.
+
+#[allow(dead_code)] // only its training set is used here
+mod checks;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures_lite::future::block_on;
+use ganvas_engine::preset::Preset;
+use ganvas_engine::snapshot::SnapshotParts;
+use ganvas_session::DeviceChoice;
+use ganvas_session::link;
+use ganvas_session::protocol::{
+    Command, Failure, ProtocolError, Reply, Request, Response, decode, encode,
+};
+use ganvas_session::session::{Basis, Moved, Session, Trained};
+use ganvas_session::setup::{ModelChoice, Setup};
+use ganvas_session::trainer::{Frame, Single, Wanted};
+
+thread_local! {
+    /// The sessions' clock: milliseconds that only the test moves (a chunk then trains its
+    /// `max_updates`, so runs are repeatable).
+    static NOW: Cell<f64> = const { Cell::new(0.0) };
+}
+
+fn now() -> f64 {
+    NOW.with(Cell::get)
+}
+
+fn advance(ms: f64) {
+    NOW.with(|n| n.set(n.get() + ms));
+}
+
+fn session() -> Session {
+    Session::new(ganvas_engine::device::cpu(), None, now)
+}
+
+/// The far end of the wire: requests go in as bytes and responses come out as bytes.
+struct Worker {
+    session: Session,
+    next: u64,
+}
+
+impl Worker {
+    fn new() -> Self {
+        Worker {
+            session: session(),
+            next: 0,
+        }
+    }
+
+    /// Sends `command` as the page will: encoded, decoded by the worker (equal to what was
+    /// sent), served, and the response encoded and decoded back (equal to what was served).
+    /// Returns the reply and the response's size in bytes.
+    fn ask(&mut self, command: Command) -> (Reply, usize) {
+        self.next += 1;
+        let request = Request {
+            id: self.next,
+            command,
+        };
+        let sent = encode(&request).expect("a request encodes");
+        let received: Request = decode(&sent).expect("the worker reads it");
+        assert_eq!(received, request, "the request crosses unchanged");
+        let response = block_on(self.session.serve(received));
+        assert_eq!(
+            response.id, self.next,
+            "the reply carries the request's number"
+        );
+        assert_eq!(response.step, self.session.step());
+        let bytes = encode(&response).expect("a response encodes");
+        let back: Response = decode(&bytes).expect("the page reads it");
+        assert_eq!(back, response, "the response crosses unchanged");
+        (back.reply, bytes.len())
+    }
+}
+
+fn basis(setup: Setup) -> Basis {
+    Basis {
+        setup,
+        bounds: None,
+        images: None,
+    }
+}
+
+fn every_view() -> Wanted {
+    Wanted {
+        manifold: true,
+        arrows: true,
+        features: true,
+        ..Wanted::default()
+    }
+}
+
+/// Floats a frame carries in its bulk arrays.
+fn floats(frame: &Frame) -> usize {
+    let points = frame.fakes.len() + frame.manifold.len() + frame.arrows.len();
+    let features = frame
+        .features
+        .as_ref()
+        .map_or(0, |f| f.real.len() + f.fake.len());
+    let images = frame.images.as_ref().map_or(0, |i| {
+        i.grid.len() + i.grid_scores.len() + i.real.len() + i.interpolation.len() + i.latent.len()
+    });
+    2 * (points + features) + frame.heat.len() + frame.d_real.len() + frame.d_fake.len() + images
+}
+
+#[test]
+fn a_toy_run_served_through_the_protocol_is_the_run_the_direct_calls_make() {
+    // One after the other: a device's random draws are the device's, so two runs
+    // interleaved would share them.
+    let setup = Setup::default();
+    let mut direct = session();
+    let built = direct.build(basis(setup.clone())).expect("builds");
+    let trained: Vec<Trained> = (0..3)
+        .map(|_| block_on(direct.train(f64::INFINITY, 64)).expect("trains"))
+        .collect();
+    let frame = block_on(direct.frame(every_view())).expect("a frame");
+
+    let mut worker = Worker::new();
+    let (reply, _) = worker.ask(Command::Build {
+        setup: setup.clone(),
+        bounds: None,
+    });
+    assert_eq!(reply, Reply::Built(built));
+    for trained in trained {
+        assert!(
+            matches!(trained, Trained::Steps { steps: 3, .. }),
+            "{trained:?}"
+        );
+        let (reply, _) = worker.ask(Command::Train {
+            budget_ms: f64::INFINITY,
+            max_updates: 64,
+        });
+        assert_eq!(reply, Reply::Trained(trained), "the same statistics");
+    }
+    assert_eq!(worker.session.step(), 9);
+
+    let (reply, size) = worker.ask(Command::Frame(every_view()));
+    let Reply::Frame(served) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(*served, frame, "the same frame, every view");
+    assert!(served.features.is_some() && !served.manifold.is_empty());
+    // The bulk arrays cross as 4 bytes a value (CBOR's own floats would take up to 5).
+    let values = floats(&served);
+    println!("# protocol: toy frame with every view: {size} bytes, {values} floats");
+    assert!(
+        size <= 4 * values + 2048,
+        "{size} bytes for {values} floats"
+    );
+
+    let (reply, size) = worker.ask(Command::Frame(Wanted::default()));
+    assert!(matches!(reply, Reply::Frame(_)));
+    println!("# protocol: toy frame, default views: {size} bytes");
+
+    let (reply, _) = worker.ask(Command::Single(Single::Step));
+    let Reply::Stats(stats) = reply else {
+        panic!("{reply:?}")
+    };
+    assert!(stats.is_finite());
+    assert_eq!(worker.session.step(), 10);
+
+    let (reply, _) = worker.ask(Command::Explain);
+    let Reply::Walkthrough(walk) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(walk.noise.len(), 3);
+}
+
+#[test]
+fn checkpoints_snapshots_and_failures_cross_the_wire() {
+    let mut worker = Worker::new();
+    // Before any model: failures, not panics.
+    let (reply, _) = worker.ask(Command::Frame(Wanted::default()));
+    assert_eq!(reply, Reply::Failed(Failure::NoModel));
+    let (reply, _) = worker.ask(Command::ChooseDevice(DeviceChoice::Gpu));
+    assert!(matches!(reply, Reply::Refused(_)), "no GPU here: {reply:?}");
+    let (reply, _) = worker.ask(Command::Checkpoint {
+        older_than_ms: Some(1_000.0),
+    });
+    assert_eq!(reply, Reply::Checkpoint(None), "nothing to checkpoint");
+
+    let (reply, _) = worker.ask(Command::Build {
+        setup: Setup::default(),
+        bounds: None,
+    });
+    assert!(matches!(reply, Reply::Built(_)));
+    let (reply, _) = worker.ask(Command::WarmUp);
+    assert_eq!(
+        reply,
+        Reply::WarmedUp(None),
+        "a model on the CPU needs none"
+    );
+    let (reply, _) = worker.ask(Command::RollBack);
+    assert_eq!(reply, Reply::Failed(Failure::NoCheckpoint));
+
+    // A checkpoint when due, and only then; pausing takes one unless it is of this step.
+    worker.ask(Command::Train {
+        budget_ms: f64::INFINITY,
+        max_updates: 64,
+    });
+    let (reply, size) = worker.ask(Command::Checkpoint {
+        older_than_ms: Some(1_000.0),
+    });
+    let Reply::Checkpoint(Some(checkpoint)) = reply else {
+        panic!("the first checkpoint is due at once: {reply:?}")
+    };
+    println!("# protocol: the toy's checkpoint: {size} bytes");
+    assert_eq!(checkpoint.step, 3);
+    let (reply, _) = worker.ask(Command::Checkpoint {
+        older_than_ms: None,
+    });
+    assert_eq!(reply, Reply::Checkpoint(None), "already of this step");
+    let (reply, _) = worker.ask(Command::Checkpoint {
+        older_than_ms: Some(1_000.0),
+    });
+    assert_eq!(reply, Reply::Checkpoint(None), "not due yet");
+    advance(1_000.0);
+    worker.ask(Command::Train {
+        budget_ms: f64::INFINITY,
+        max_updates: 64,
+    });
+    let (reply, _) = worker.ask(Command::Checkpoint {
+        older_than_ms: Some(1_000.0),
+    });
+    assert!(
+        matches!(reply, Reply::Checkpoint(Some(ref s)) if s.step == 6),
+        "{reply:?}"
+    );
+    worker.ask(Command::Train {
+        budget_ms: f64::INFINITY,
+        max_updates: 64,
+    });
+    let (reply, _) = worker.ask(Command::RollBack);
+    assert_eq!(reply, Reply::RolledBack(6));
+
+    // A run that crossed reopens in another session as the same model.
+    let (reply, _) = worker.ask(Command::Snapshot(SnapshotParts::ALL));
+    let Reply::Snapshot(saved) = reply else {
+        panic!("{reply:?}")
+    };
+    let mut other = Worker::new();
+    let (reply, _) = other.ask(Command::Open {
+        snapshot: saved.clone(),
+        setup: Setup::default(),
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Built(ref b) if b.step == 6),
+        "{reply:?}"
+    );
+    let (mine, _) = worker.ask(Command::Frame(every_view()));
+    let (theirs, _) = other.ask(Command::Frame(every_view()));
+    assert_eq!(mine, theirs, "the same model shows the same frame");
+
+    // Settings the engine refuses change nothing, and say why.
+    let mut bad = Setup::default();
+    bad.train.batch_size = 0;
+    let (reply, _) = worker.ask(Command::Retune(bad));
+    assert!(
+        matches!(reply, Reply::Failed(Failure::Engine(_))),
+        "{reply:?}"
+    );
+    let calm = link::from_pairs(&link::parse_fragment("g_lr=0.0001"))
+        .expect("a valid link")
+        .setup;
+    assert_eq!(worker.ask(Command::Retune(calm)).0, Reply::Done);
+
+    // Losing the GPU goes on from the checkpoint; clearing leaves no model.
+    let (reply, _) = worker.ask(Command::LoseGpu);
+    assert!(
+        matches!(reply, Reply::Moved(Moved::Restored(ref b)) if b.step == 6),
+        "{reply:?}"
+    );
+    assert_eq!(worker.ask(Command::Clear).0, Reply::Done);
+    let (reply, _) = worker.ask(Command::Single(Single::Step));
+    assert_eq!(reply, Reply::Failed(Failure::NoModel));
+}
+
+#[test]
+fn an_image_run_trains_on_the_images_sent_once() {
+    let mut worker = Worker::new();
+    let setup = Setup::default().with_model(ModelChoice::Image(Preset::ConditionalMlp));
+    // Without images, an image model says what it needs.
+    let (reply, _) = worker.ask(Command::Build {
+        setup: setup.clone(),
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.contains("MNIST")),
+        "{reply:?}"
+    );
+
+    let bundle = checks::tiny_bundle();
+    let request = Request {
+        id: 0,
+        command: Command::Images(Some(Rc::new(checks::tiny_bundle()))),
+    };
+    println!(
+        "# protocol: a training set of {} images: {} bytes",
+        bundle.split.train.len + bundle.split.test.len,
+        encode(&request).expect("encodes").len()
+    );
+    assert_eq!(
+        worker.ask(Command::Images(Some(Rc::new(bundle)))).0,
+        Reply::Done
+    );
+    let (reply, _) = worker.ask(Command::Build {
+        setup: setup.clone(),
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Built(ref b) if b.scene.is_none()),
+        "{reply:?}"
+    );
+    let (reply, _) = worker.ask(Command::Train {
+        budget_ms: f64::INFINITY,
+        max_updates: 4,
+    });
+    assert!(
+        matches!(reply, Reply::Trained(Trained::Steps { steps: 2, .. })),
+        "{reply:?}"
+    );
+    let wanted = Wanted {
+        score: true,
+        ..Wanted::default()
+    };
+    let (reply, size) = worker.ask(Command::Frame(wanted));
+    let Reply::Frame(frame) = reply else {
+        panic!("{reply:?}")
+    };
+    let images = frame.images.as_ref().expect("image views");
+    assert_eq!(images.grid.len(), 80 * 784);
+    assert!(frame.quality.image.is_some(), "scored");
+    let values = floats(&frame);
+    println!("# protocol: conditional-mlp frame, scored: {size} bytes, {values} floats");
+    assert!(
+        size <= 4 * values + 4096,
+        "{size} bytes for {values} floats"
+    );
+
+    // A 2D model beside the images held trains on its points.
+    let (reply, _) = worker.ask(Command::Build {
+        setup: Setup::default(),
+        bounds: Some([-1.0, -1.0, 1.0, 1.0]),
+    });
+    let Reply::Built(built) = reply else {
+        panic!("{reply:?}")
+    };
+    let (_, bounds) = built.scene.expect("a 2D scene");
+    assert_eq!(
+        bounds.map(f32::to_bits),
+        [-1.0_f32, -1.0, 1.0, 1.0].map(f32::to_bits)
+    );
+}
+
+#[test]
+fn a_damaged_message_is_refused() {
+    let request = Request {
+        id: 7,
+        command: Command::Build {
+            setup: Setup::default(),
+            bounds: None,
+        },
+    };
+    let bytes = encode(&request).expect("encodes");
+    for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+        let refused: Result<Request, ProtocolError> = decode(&bytes[..cut]);
+        assert!(refused.is_err(), "{cut} of {} bytes", bytes.len());
+    }
+    assert!(decode::<Request>(b"not a message").is_err());
+    assert!(
+        decode::<Response>(&bytes).is_err(),
+        "a request is no response"
+    );
+
+    // A training set is checked as it is read: its pixels must make the images it claims.
+    let mut bundle = checks::tiny_bundle();
+    bundle.split.train.len += 1;
+    let bytes = encode(&Command::Images(Some(Rc::new(bundle)))).expect("encodes");
+    let error = decode::<Command>(&bytes).expect_err("refused");
+    assert!(error.to_string().contains("said to be 151"), "{error}");
+    let mut bundle = checks::tiny_bundle();
+    bundle.split.test.images.pop();
+    let bytes = encode(&Command::Images(Some(Rc::new(bundle)))).expect("encodes");
+    let error = decode::<Command>(&bytes).expect_err("refused");
+    assert!(error.to_string().contains("not a whole number"), "{error}");
+
+    // A frame's bulk array must be whole f32s (and whole points).
+    let frame = Frame {
+        heat: vec![0.5; 3],
+        ..Frame::default()
+    };
+    let mut bytes = encode(&frame).expect("encodes");
+    let whole = decode::<Frame>(&bytes).expect("reads");
+    assert_eq!(whole, frame);
+    // The heatmap's byte string: its 12 bytes, preceded by CBOR's header 0x4c (bytes, 12).
+    let at = bytes
+        .windows(13)
+        .position(|w| w[0] == 0x4c && w[1..5] == 0.5_f32.to_le_bytes())
+        .expect("the heatmap's bytes");
+    bytes[at] = 0x4b; // 11 bytes: not whole f32s
+    bytes.remove(at + 12);
+    let error = decode::<Frame>(&bytes).expect_err("refused");
+    assert!(error.to_string().contains("f32"), "{error}");
+}
