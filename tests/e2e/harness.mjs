@@ -143,3 +143,24 @@ export async function setField(page, label, value) {
   await page.getByLabel(label).fill(value);
   await page.getByLabel(label).press('Enter');
 }
+
+/**
+ * Starts counting the page thread's animation frames and long tasks (> 50 ms); `responsiveness`
+ * reads them.
+ */
+export async function watchResponsiveness(page) {
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: false });
+    window.frames = 0;
+    const tick = () => { window.frames += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** Animation frames counted so far, and the long tasks' durations (ms). */
+export async function responsiveness(page) {
+  return page.evaluate(() => ({ frames: window.frames, longTasks: window.longTasks }));
+}

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serve, launch, open, status, waitForStep, canvasPixels, screenshot, settledStep,
+  watchResponsiveness, responsiveness,
 } from './harness.mjs';
 
 let server;
@@ -63,21 +64,13 @@ test('trains on the CPU backend, switches dataset, and keeps the page responsive
   try {
     const { page, errors } = await open(browser, server.url, '?backend=cpu');
     assert.match((await status(page)).text, /CPU/);
-    await page.evaluate(() => {
-      window.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
-      }).observe({ type: 'longtask', buffered: false });
-      window.frames = 0;
-      const tick = () => { window.frames += 1; requestAnimationFrame(tick); };
-      requestAnimationFrame(tick);
-    });
+    await watchResponsiveness(page);
     const start = Date.now();
-    const framesBefore = await page.evaluate(() => window.frames);
+    const framesBefore = (await responsiveness(page)).frames;
     const running = await trainAndPause(page, { minSteps: 50, name: 'cpu-quadratic' });
     const seconds = (Date.now() - start) / 1000;
-    const frames = (await page.evaluate(() => window.frames)) - framesBefore;
-    const longTasks = await page.evaluate(() => window.longTasks);
+    const { frames: framesAfter, longTasks } = await responsiveness(page);
+    const frames = framesAfter - framesBefore;
     console.log(`# CPU: ${running.text}`);
     console.log(`# frames: ${(frames / seconds).toFixed(1)} fps while training; long tasks (>50 ms): ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms`);
 

@@ -6,7 +6,9 @@
 // frames and its long tasks (> 50 ms); prints frames per second, the long tasks (count,
 // longest, total), and the steps per second the status line shows. A benchmark: it prints
 // figures and asserts nothing.
-import { serve, launch, open, status, waitForStep, screenshot } from './harness.mjs';
+import {
+  serve, launch, open, status, waitForStep, screenshot, watchResponsiveness, responsiveness,
+} from './harness.mjs';
 
 const [model = 'mnist-mlp', backend = 'cpu', seconds = '20'] = process.argv.slice(2);
 const image = !['toy-quadratic', 'mlp'].includes(model);
@@ -18,19 +20,11 @@ try {
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await waitForStep(page, 1, 300_000);
   const before = await status(page);
-  await page.evaluate(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: false });
-    window.frames = 0;
-    const tick = () => { window.frames += 1; requestAnimationFrame(tick); };
-    requestAnimationFrame(tick);
-  });
+  await watchResponsiveness(page);
   const start = Date.now();
   await page.waitForTimeout(Number(seconds) * 1000);
   const elapsed = (Date.now() - start) / 1000;
-  const { frames, longTasks } = await page.evaluate(() => ({ frames: window.frames, longTasks: window.longTasks }));
+  const { frames, longTasks } = await responsiveness(page);
   const after = await status(page);
   await screenshot(page, `responsive-${model}-${backend}`);
   const total = longTasks.reduce((a, b) => a + b, 0);

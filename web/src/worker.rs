@@ -269,20 +269,6 @@ impl Remote {
             let _ = JsFuture::from(promise).await;
         }
     }
-
-    /// Sends `command` and waits for its response; the exchange's bytes and codec time.
-    pub async fn ask(&self, command: Command) -> Result<(Response, Exchange), String> {
-        let (id, sent) = self.send(command)?;
-        let (response, received) = self.reply(id).await?;
-        Ok((
-            response,
-            Exchange {
-                sent: sent.sent,
-                received: received.received,
-                codec_ms: sent.codec_ms + received.codec_ms,
-            },
-        ))
-    }
 }
 
 impl Drop for Remote {

@@ -35,6 +35,15 @@ fn advance(ms: f64) {
     NOW.with(|n| n.set(n.get() + ms));
 }
 
+/// Holds the Flex device for one test: its random draws are the device's, so tests running
+/// side by side would take each other's and runs could not be compared.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static DEVICE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    DEVICE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn session() -> Session {
     Session::new(ganvas_engine::device::cpu(), None, now)
 }
@@ -110,6 +119,7 @@ fn floats(frame: &Frame) -> usize {
 
 #[test]
 fn a_toy_run_served_through_the_protocol_is_the_run_the_direct_calls_make() {
+    let _alone = alone();
     // One after the other: a device's random draws are the device's, so two runs
     // interleaved would share them.
     let setup = Setup::default();
@@ -173,6 +183,7 @@ fn a_toy_run_served_through_the_protocol_is_the_run_the_direct_calls_make() {
 
 #[test]
 fn checkpoints_snapshots_and_failures_cross_the_wire() {
+    let _alone = alone();
     let mut worker = Worker::new();
     // Before any model: failures, not panics.
     let (reply, _) = worker.ask(Command::Frame(Wanted::default()));
@@ -283,6 +294,7 @@ fn checkpoints_snapshots_and_failures_cross_the_wire() {
 
 #[test]
 fn an_image_run_trains_on_the_images_sent_once() {
+    let _alone = alone();
     let mut worker = Worker::new();
     let setup = Setup::default().with_model(ModelChoice::Image(Preset::ConditionalMlp));
     // Without images, an image model says what it needs.
@@ -360,6 +372,7 @@ fn an_image_run_trains_on_the_images_sent_once() {
 
 #[test]
 fn a_damaged_message_is_refused() {
+    let _alone = alone();
     let request = Request {
         id: 7,
         command: Command::Build {
