@@ -431,11 +431,15 @@ impl Served {
         }
     }
 
-    /// The response to request `id` (requests are answered in order).
+    /// The response to request `id`.
     async fn reply(&mut self, id: u64) -> Result<(Response, Exchange), String> {
         match self {
             Served::Page { done, .. } => {
-                let response = done.pop_front().filter(|r| r.id == id);
+                // Not always the oldest: a frame is asked for behind a queued chunk.
+                let response = done
+                    .iter()
+                    .position(|r| r.id == id)
+                    .and_then(|at| done.remove(at));
                 response
                     .map(|r| (r, Exchange::default()))
                     .ok_or_else(|| format!("no response to request {id}"))
