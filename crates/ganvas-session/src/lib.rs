@@ -6,7 +6,7 @@
 //! playground's layers ([`view`]), the device it trains on ([`DeviceChoice`]), and the
 //! protocol the page and the training worker speak ([`protocol`]).
 //!
-//! It depends on the engine and Burn only (no leptos, no web-sys), so `cargo test` checks it
+//! It depends on the engine, Burn and serde only (no leptos, no web-sys), so `cargo test` checks it
 //! natively on Flex and on wgpu where a Vulkan adapter exists; the web crate is its face in the
 //! page, and the browser runs the same frame checks on its CPU and WebGPU.
 
