@@ -116,14 +116,16 @@ test('mnist-fast trains on WebGPU too, and starts from its trained model', async
     assert.ok(opened >= 1000, `the trained model is at step ${opened}`);
     // No loss was measured on it yet: the status line says so rather than showing 0.000.
     assert.match((await status(page)).text, /D loss — · G loss —/);
+    // Scores of the untrained model's last steps may still be on their way (training runs in
+    // the worker): wait for the opened model's, which is far lower.
     await page.waitForFunction(
       (old) => {
         const text = document.querySelector('[aria-label="Image quality figures"]')?.innerText ?? '';
         const now = Number((text.match(/FD \([^)]*\) ([\d.]+)/) ?? [])[1]);
-        return Number.isFinite(now) && now !== old;
+        return Number.isFinite(now) && now < old / 3;
       },
       untrained, { timeout: 60_000 },
-    );
+    ).catch(() => {});
     const trained = await fd(page);
     assert.ok(trained < untrained / 3, `FD ${untrained} untrained, ${trained} trained`);
     await screenshot(page, 'images-mnist-trained-start');

@@ -151,6 +151,27 @@ test('without WebGPU the page says so and trains on the CPU', async () => {
   }
 });
 
+test('where no worker can start, training runs on the page and the banner says so', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    // A browser (or a policy) that refuses dedicated workers.
+    const noWorkers = () => {
+      window.Worker = function Worker() { throw new Error('workers are disabled here'); };
+    };
+    const { page, errors } = await open(browser, server.url, '?backend=cpu', { init: noWorkers });
+    assert.equal(page.workers().length, 0);
+    const banner = page.getByRole('note');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /could not start GANvas's training worker, so training runs on the page's own thread/);
+    await banner.getByText('Technical detail').click();
+    assert.match(await banner.locator('details code').innerText(), /workers are disabled here/);
+    await trainAndPause(page, { minSteps: 20, name: 'no-worker-fallback' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('a bad CSV upload shows an error and keeps the current dataset', async () => {
   const browser = await launch();
   try {

@@ -1,5 +1,5 @@
 // Nothing lost, nobody crashed: a run that diverges is rolled back, a lost GPU hands training to
-// the CPU, a reload offers the last run, and every hostile link and file of the engine's corpus is refused in words by a page
+// the CPU, a reload offers the last run, a training worker that stops is replaced and offers it, and every hostile link and file of the engine's corpus is refused in words by a page
 // that goes on training.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,11 +58,11 @@ for (const [backend, name] of [['cpu', 'the CPU'], ['gpu', 'WebGPU']]) {
 
 /** Two ways a GPU fails under a running page: lost (a driver reset), or an error nothing caught. */
 const GPU_FAILURES = [
-  ['is lost', () => window.__ganvasGpu.destroy(), /^Destroyed/],
+  ['is lost', () => globalThis.__ganvasGpu.destroy(), /^Destroyed/],
   [
     'reports an error nothing caught',
     // A buffer far beyond any limit: WebGPU reports it as an uncaptured error on the device.
-    () => window.__ganvasGpu.createBuffer({ size: 2 ** 52, usage: GPUBufferUsage.STORAGE }),
+    () => globalThis.__ganvasGpu.createBuffer({ size: 2 ** 52, usage: GPUBufferUsage.STORAGE }),
     /^it reported an error: /,
   ],
 ];
@@ -71,23 +71,28 @@ for (const [what, fail, reason] of GPU_FAILURES) {
   test(`a GPU that ${what}: training goes on on the CPU from the last checkpoint, and says so`, async () => {
     const browser = await launch();
     try {
-      // Keep the page's WebGPU device where the test can reach it.
-      const keepDevice = () => {
-        const request = GPUAdapter.prototype.requestDevice;
-        GPUAdapter.prototype.requestDevice = async function (...args) {
-          window.__ganvasGpu = await request.apply(this, args);
-          return window.__ganvasGpu;
-        };
-      };
-      const { page, errors } = await open(browser, server.url, '?backend=gpu', { init: keepDevice });
+      // The session trains in the worker: keep its WebGPU device where the test can reach it
+      // (the device that records commands, once training does).
+      const { page, errors } = await open(browser, server.url, '?backend=gpu');
       assert.match((await status(page)).text, /WebGPU/);
+      const [trainer] = page.workers();
+      assert.ok(trainer, 'training runs in a worker');
+      await trainer.evaluate(() => {
+        for (const name of ['createCommandEncoder', 'createBindGroup', 'createBuffer']) {
+          const method = GPUDevice.prototype[name];
+          GPUDevice.prototype[name] = function (...args) {
+            globalThis.__ganvasGpu = this;
+            return method.apply(this, args);
+          };
+        }
+      });
       await train(page).click();
       // A checkpoint is taken before the first chunk; a few steps show training under way.
       // (On SwiftShader the first step alone takes 25–40 s of shader compiles, then about
       // 0.4 steps/s: waiting for 30 steps took 107–190 s and timed out in CI.)
       await waitForStep(page, 3, 180_000);
       const failedAt = (await status(page)).step;
-      await page.evaluate(fail);
+      await trainer.evaluate(fail);
 
       const alert = page.getByRole('alert').filter({ hasText: 'The GPU stopped' });
       await alert.waitFor({ timeout: 60_000 });
@@ -146,6 +151,46 @@ test('a reload offers the last run, and resuming opens it at its checkpoint', as
     await again.getByRole('button', { name: 'Dismiss' }).click();
     assert.equal(await page.getByRole('region', { name: 'Your last run' }).count(), 0);
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a training worker that stops: the page says so, starts another, and offers the last checkpoint', async () => {
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu&checkpoint=2');
+    const [first] = page.workers();
+    assert.ok(first, 'training runs in a worker');
+    await train(page).click();
+    await waitForStep(page, 20);
+    await page.waitForTimeout(2500); // a checkpoint is taken mid-run
+    // The worker fails as a crash would: an error that nothing in it catches.
+    await first.evaluate(() => setTimeout(() => { throw new Error('simulated crash'); }));
+
+    const alert = page.getByRole('alert').filter({ hasText: 'The training worker stopped' });
+    await alert.waitFor({ timeout: 30_000 });
+    const text = await alert.innerText();
+    assert.match(text, /simulated crash/, text);
+    assert.match(text, /A new one was started with a fresh model; resume your run from its last checkpoint below\.$/, text);
+    assert.equal(await train(page).count(), 1, 'training paused');
+    const offer = page.getByRole('region', { name: 'Your last run' });
+    const found = (await offer.innerText()).match(/Your last run stopped at step (\d+) \(toy-quadratic on quadratic\)/);
+    assert.ok(found, await offer.innerText());
+    const saved = Number(found[1]);
+    assert.ok(saved > 0, `checkpoint at ${saved}`);
+    await screenshot(page, 'recovery-worker-offer');
+
+    // The new worker opens the run at its checkpoint and trains on.
+    await offer.getByRole('button', { name: `Resume from step ${saved}` }).click();
+    await offer.getByText(`Resumed your last run at step ${saved}: press Train to go on.`).waitFor();
+    assert.equal((await status(page)).step, saved);
+    await train(page).click();
+    await waitForStep(page, saved + 5);
+    await pause(page).click();
+    await settledStep(page);
+    // The crash itself may be reported on the page's console; nothing else is.
+    assert.deepEqual(errors.filter((e) => !/simulated crash/.test(e)), []);
   } finally {
     await browser.close();
   }

@@ -19,15 +19,11 @@ pub fn single(ctx: Ctx, what: Single) {
     }
     let owner = ctx.owner();
     leptos::task::spawn_local(async move {
-        let Some(stats) = owner
-            .lock()
-            .await
-            .as_mut()
-            .and_then(|session| session.single(what).ok())
-        else {
-            return;
+        let result = match owner.lock().await.as_mut() {
+            Some(host) if host.model() => host.single(what).await,
+            _ => return,
         };
-        match stats.read().await {
+        match result {
             Ok(values) => ctx.live.update(|live| match what {
                 Single::Step => {
                     live.d_loss = Some(values.d_loss);

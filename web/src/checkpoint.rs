@@ -3,17 +3,17 @@
 //! [`interval_ms`] while it runs, and on pause. It is kept only when it passes the checks a
 //! file from outside passes (finite, sane weights that fit the configuration), so it is
 //! always a state training can go on from. It serves:
-//! - the rollback when training diverges (the session keeps it: [`ganvas_session::Session`]);
+//! - the rollback when training diverges (the session keeps it);
 //! - the panic banner's "Save your run": its bytes are also held by the page's JavaScript
 //!   (`checkpoint.js`), outside the module that stopped;
 //! - resuming after a reload or a crash: they are stored in IndexedDB too ([`stored`]).
 
-use ganvas_session::Session;
 use ganvas_share::{Packing, Precision};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::host::Host;
 use crate::link;
 use crate::setup::{ImageSource, Setup};
 use crate::state::Ctx;
@@ -75,11 +75,22 @@ pub fn label(setup: &Setup) -> String {
     format!("{} on {data}", setup.model.value())
 }
 
-/// Takes a checkpoint of the session's run and keeps it (in the session for rollbacks, in the
-/// page outside wasm and in IndexedDB) if it passes every check; otherwise the last good one
-/// stays and the reason is returned.
-pub async fn take(ctx: Ctx, session: &mut Session) -> Result<u64, String> {
-    let snapshot = session.checkpoint().await.map_err(|e| e.to_string())?;
+/// Takes a checkpoint of the session's run when one is due (`older_than_ms`: see
+/// [`ganvas_session::protocol::Command::Checkpoint`]) and keeps it (in the session for
+/// rollbacks, in the page outside wasm and in IndexedDB) if it passes every check; otherwise
+/// the last good one stays and the reason is returned. `Ok(None)`: none was due.
+pub async fn take(
+    ctx: Ctx,
+    host: &mut Host,
+    older_than_ms: Option<f64>,
+) -> Result<Option<u64>, String> {
+    let Some(snapshot) = host
+        .checkpoint(older_than_ms)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
     let step = snapshot.step;
     let settings = untrack(|| crate::share::current_settings(ctx));
     let fragment = link::print_fragment(&link::to_pairs(&settings));
@@ -111,7 +122,7 @@ pub async fn take(ctx: Ctx, session: &mut Session) -> Result<u64, String> {
         ctx.resume.set(None);
         ctx.page.update_value(|p| p.resume_bytes = None);
     }
-    Ok(step)
+    Ok(Some(step))
 }
 
 /// Looks for a run stored by an earlier visit and offers it (the page's start, when the link

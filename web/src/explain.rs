@@ -109,7 +109,7 @@ pub fn Explain() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let owner = ctx.owner();
             let result = match owner.lock().await.as_mut() {
-                Some(session) if session.trainer().is_some() => session.explain().await,
+                Some(host) if host.model() => host.explain().await,
                 _ => {
                     set_busy.set(false);
                     ctx.error

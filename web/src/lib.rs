@@ -19,6 +19,7 @@ pub mod draw;
 pub mod explain;
 pub mod fields;
 pub mod global;
+pub mod host;
 pub mod images;
 pub mod owner;
 pub mod run_loop;

@@ -1,7 +1,8 @@
-//! The page's hold on the training run. The [`Session`] (the session crate's) alone owns the
-//! trainer; the page reaches it through [`Owner::lock`], one user at a time, in the order
-//! they asked: the training loop for a chunk and a frame, Step, Explain, Copy link, Save.
-//! Nobody takes the trainer out, so nobody has to put it back.
+//! The page's hold on the training run. The session crate's `Session` alone owns the
+//! trainer, in the training worker or in the page ([`Host`]); the page speaks to it through
+//! [`Owner::lock`], one user at a time, in the order they asked: the training loop for a
+//! chunk and a frame, Step, Explain, Copy link, Save. Each sends commands of the session
+//! protocol; nobody takes the trainer out, so nobody has to put it back.
 //!
 //! A new model (Reset, a changed setting, an opened file) is asked for at once and built
 //! when the session is next free: [`Owner::ask`] numbers the request, and the loop trains
@@ -11,8 +12,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use crate::host::Host;
 use futures_util::lock::{Mutex, MutexGuard};
-use ganvas_session::Session;
 
 /// A shared handle on the page's session.
 #[derive(Clone, Default)]
@@ -21,7 +22,7 @@ pub struct Owner(Rc<Inner>);
 #[derive(Default)]
 struct Inner {
     /// `None` until the devices are up.
-    session: Mutex<Option<Session>>,
+    session: Mutex<Option<Host>>,
     /// The last model asked for.
     asked: Cell<u64>,
     /// The request the session's model was built for.
@@ -29,7 +30,7 @@ struct Inner {
 }
 
 /// The session, held.
-pub type Held<'a> = MutexGuard<'a, Option<Session>>;
+pub type Held<'a> = MutexGuard<'a, Option<Host>>;
 
 impl Owner {
     /// Waits for the session to be free and holds it.

@@ -1,22 +1,22 @@
 //! Start-up (devices, first model) and the training loop: per animation frame, a budget of
 //! single network updates, then one round of reads for the views.
 
-use burn::tensor::Device;
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::checkpoint;
 use crate::devices::{self, Requested};
+use crate::host::Host;
 use crate::setup::Setup;
 use crate::state::{Ctx, DeviceChoice, HISTORY, Point};
-use crate::trainer::{Frame, Trainer, Wanted};
+use crate::trainer::{Frame, Wanted};
+use crate::worker::Remote;
 use ganvas_engine::training::StepValues;
 use ganvas_session::Session;
-use ganvas_session::session::{Moved, SessionError, Trained};
+use ganvas_session::protocol::Failure;
+use ganvas_session::session::{Moved, Trained};
 
-/// Milliseconds of training queued per animation frame. With the reads and the drawing this
-/// keeps a frame near 16 ms; a step whose updates do not fit continues in the next frame.
-pub const FRAME_BUDGET_MS: f64 = 8.0;
+pub use ganvas_session::pace::{Chunk, FRAME_BUDGET_MS};
 
 pub use crate::global::now_ms;
 
@@ -60,62 +60,117 @@ pub async fn idle() {
     }
 }
 
-/// Times a few frames of `setup` on `device`: steps per second.
-pub async fn time_device(
-    setup: &Setup,
-    device: &Device,
-    images: Option<&crate::images::ImageBundle>,
-) -> f64 {
-    let Ok(mut trainer) = Trainer::new(setup, device, None, images) else {
-        return 0.0;
-    };
-    let _ = trainer.run_for(0.0, 1, now_ms);
-    let _ = trainer.read_stats().await;
-    let start = now_ms();
-    let mut steps = 0;
-    let mut chunk = Chunk::default();
-    while now_ms() - start < 300.0 {
-        let began = now_ms();
-        steps += trainer.run_for(FRAME_BUDGET_MS, chunk.max_updates, now_ms);
-        let _ = trainer.read_stats().await;
-        chunk.adapt(now_ms() - began);
+/// Where the session is to run: `?train=page` keeps it in the page; otherwise it runs in the
+/// training worker, where the browser can start one.
+fn wants_worker() -> bool {
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    web_sys::UrlSearchParams::new_with_str(&query)
+        .ok()
+        .and_then(|p| p.get("train"))
+        .as_deref()
+        != Some("page")
+}
+
+/// Starts the session: in the training worker (on its own devices) unless the page asked
+/// otherwise or the worker cannot start, else in the page. Returns it and, when the worker
+/// was wanted but could not start, why.
+async fn open_host(ctx: Ctx, requested: Requested) -> (Host, Option<String>) {
+    let mut fallback = None;
+    if wants_worker() {
+        let backend = match requested {
+            Requested::Gpu => "gpu",
+            Requested::Cpu => "cpu",
+            Requested::Auto => "auto",
+        };
+        match Remote::start(backend) {
+            Ok(remote) => {
+                let mut host = Host::worker(remote);
+                // The worker answers once its devices are up (or says why it stopped).
+                match host.devices().await {
+                    Ok(_) => return (host, None),
+                    Err(e) => fallback = Some(e.to_string()),
+                }
+            }
+            Err(e) => fallback = Some(e),
+        }
     }
-    steps as f64 / ((now_ms() - start).max(1.0) / 1000.0)
+    let devices = devices::init(requested).await;
+    let mut session = Session::new(devices.cpu, devices.gpu, now_ms);
+    session.set_gpu_problem(devices.gpu_problem);
+    ctx.page.update_value(|p| p.gpu_watch = devices.gpu_watch);
+    (Host::page(session), fallback)
 }
 
-/// Times `setup` on both devices: the faster one and why.
-pub async fn faster(
-    setup: &Setup,
-    gpu: &Device,
-    cpu: &Device,
-    images: Option<&crate::images::ImageBundle>,
-) -> (DeviceChoice, String) {
-    let gpu_rate = time_device(setup, gpu, images).await;
-    let cpu_rate = time_device(setup, cpu, images).await;
-    let reason = format!("faster here: WebGPU {gpu_rate:.0} vs CPU {cpu_rate:.0} steps/s");
-    let choice = if gpu_rate >= cpu_rate {
-        DeviceChoice::Gpu
-    } else {
-        DeviceChoice::Cpu
-    };
-    (choice, reason)
-}
+/// What the banner says when training cannot leave the page's thread.
+const NO_WORKER: &str = "This browser could not start GANvas's training worker, so training runs \
+     on the page's own thread: the page may stutter while a model trains. Current Chrome, Edge, \
+     Firefox and Safari all can; reloading may help.";
 
-/// Initialises the devices, picks one, and builds the first model.
-pub async fn start(ctx: Ctx) {
-    let requested = match ctx.pinned_device.get_untracked() {
+/// The devices the page asked for: pinned by a classroom link, else `?backend=`.
+fn requested(ctx: Ctx) -> Requested {
+    match ctx.pinned_device.get_untracked() {
         Some(DeviceChoice::Gpu) => Requested::Gpu,
         Some(DeviceChoice::Cpu) => Requested::Cpu,
         None => Requested::from_url(),
-    };
-    let devices = devices::init(requested).await;
-    if let Some(problem) = &devices.gpu_problem {
-        ctx.banner.set(Some(devices::fallback_message(problem)));
-        ctx.banner_detail.set(Some(problem.clone()));
     }
-    ctx.gpu_available.set(devices.gpu.is_some());
-    let choice = match (&devices.gpu, requested) {
-        (None, _) => {
+}
+
+/// The training worker stopped (it panicked, or the browser stopped it): nothing of the run
+/// is in the page but its checkpoint, so training pauses, a new worker (or, failing that, a
+/// session in the page) takes its place with a fresh model, and the run's last checkpoint is
+/// offered to resume (it is stored in IndexedDB as it is taken).
+async fn restart_worker(ctx: Ctx, why: &str) {
+    ctx.running.set(false);
+    let (mut host, no_worker) = open_host(ctx, requested(ctx)).await;
+    let info = host.devices().await.unwrap_or_default();
+    ctx.gpu_available.set(info.gpu);
+    if !info.gpu && ctx.device.get_untracked() == DeviceChoice::Gpu {
+        ctx.device.set(DeviceChoice::Cpu);
+        ctx.device_reason.set("no WebGPU in the new worker".into());
+    }
+    *ctx.owner().lock().await = Some(host);
+    let started = match no_worker {
+        None => "A new one was started",
+        Some(_) => "Training goes on in the page itself",
+    };
+    ctx.reset();
+    ctx.resume.set(None);
+    checkpoint::offer_stored(ctx).await;
+    let offered = ctx.resume.with_untracked(Option::is_some);
+    ctx.error.set(Some(format!(
+        "The training worker stopped ({why}). {started} with a fresh model{}",
+        if offered {
+            "; resume your run from its last checkpoint below."
+        } else {
+            "."
+        }
+    )));
+}
+
+/// Starts the session and its devices, picks one, and builds the first model.
+pub async fn start(ctx: Ctx) {
+    let requested = requested(ctx);
+    let (mut host, no_worker) = open_host(ctx, requested).await;
+    let info = host.devices().await.unwrap_or_default();
+    let mut said = Vec::new();
+    let mut detail = Vec::new();
+    if let Some(problem) = &info.problem {
+        said.push(devices::fallback_message(problem));
+        detail.push(problem.clone());
+    }
+    if let Some(why) = no_worker {
+        said.push(NO_WORKER.to_string());
+        detail.push(format!("The training worker: {why}"));
+    }
+    if !said.is_empty() {
+        ctx.banner.set(Some(said.join(" ")));
+        ctx.banner_detail.set(Some(detail.join(" · ")));
+    }
+    ctx.gpu_available.set(info.gpu);
+    let choice = match (info.gpu, requested) {
+        (false, _) => {
             ctx.device_reason.set(if requested == Requested::Cpu {
                 "CPU requested in the link".into()
             } else {
@@ -123,30 +178,29 @@ pub async fn start(ctx: Ctx) {
             });
             DeviceChoice::Cpu
         }
-        (Some(_), Requested::Gpu) => {
+        (true, Requested::Gpu) => {
             ctx.device_reason.set("WebGPU requested in the link".into());
             DeviceChoice::Gpu
         }
-        (Some(_), _) if ctx.setup.with_untracked(Setup::is_images) => {
+        (true, _) if ctx.setup.with_untracked(Setup::is_images) => {
             // Image data is not loaded yet: the image path times both once it is.
             ctx.auto_device.set(Some(false));
             DeviceChoice::Gpu
         }
-        (Some(gpu), _) => {
+        (true, _) => {
             let setup = ctx.setup.get_untracked();
-            let (choice, reason) = faster(&setup, gpu, &devices.cpu, None).await;
+            let (choice, reason) = match host.time(setup, None).await {
+                Ok(timing) => (timing.choice, timing.reason()),
+                Err(e) => (DeviceChoice::Cpu, format!("WebGPU could not be timed: {e}")),
+            };
             ctx.device_reason.set(reason);
             ctx.auto_device.set(Some(false));
             choice
         }
     };
     ctx.device.set(choice);
-    *ctx.owner().lock().await = Some(Session::new(
-        devices.cpu.clone(),
-        devices.gpu.clone(),
-        now_ms,
-    ));
-    ctx.page.update_value(|p| p.devices = Some(devices));
+    *ctx.owner().lock().await = Some(host);
+    ctx.page.update_value(|p| p.started = true);
     // A model in the link replaces the fresh one; it is opened first so that loading its
     // image data cannot race a fresh model built on the same data.
     let opened = match ctx.pending_model.get_untracked() {
@@ -250,34 +304,6 @@ pub async fn yield_now() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// How many updates one chunk may queue. On the CPU the time budget decides; on a GPU,
-/// queuing is quick and the work happens later, so the cap keeps a chunk (queue, then wait
-/// for its statistics) near [`CHUNK_TARGET_MS`] of wall time: Pause then takes effect at once
-/// and the views keep updating even on a slow (software) GPU.
-pub(crate) struct Chunk {
-    pub(crate) max_updates: usize,
-}
-
-/// Wall time one chunk should take, queuing and waiting included.
-const CHUNK_TARGET_MS: f64 = 40.0;
-
-impl Default for Chunk {
-    fn default() -> Self {
-        Chunk { max_updates: 4 }
-    }
-}
-
-impl Chunk {
-    /// Halves or doubles the cap after a chunk that took `elapsed_ms` of wall time.
-    pub(crate) fn adapt(&mut self, elapsed_ms: f64) {
-        if elapsed_ms > 2.0 * CHUNK_TARGET_MS {
-            self.max_updates = (self.max_updates / 2).max(1);
-        } else if elapsed_ms < CHUNK_TARGET_MS / 2.0 {
-            self.max_updates = (self.max_updates * 2).min(4096);
-        }
-    }
-}
-
 /// Step statistics accumulated on the host between view updates.
 #[derive(Default)]
 struct Pending {
@@ -357,12 +383,8 @@ fn gpu_stopped(ctx: Ctx) -> Option<String> {
         return None;
     }
     ctx.page.with_value(|p| {
-        p.devices
-            .as_ref()?
-            .gpu_watch
-            .as_ref()?
-            .stopped()
-            .map(str::to_string)
+        let watched = p.gpu_watch.as_ref().and_then(|w| w.stopped());
+        watched.or(p.gpu_lost.as_deref()).map(str::to_string)
     })
 }
 
@@ -372,9 +394,9 @@ fn gpu_stopped(ctx: Ctx) -> Option<String> {
 /// the first sign that it stopped (the browser says so a moment later): then the next turn
 /// moves to the CPU, and a run that was training goes on training there. Anything else stops
 /// training and says why.
-async fn after_failed_read(ctx: Ctx, error: &SessionError) {
+async fn after_failed_read(ctx: Ctx, error: &Failure) {
     yield_now().await;
-    if let Some(why) = error.device_lost() {
+    if let Failure::DeviceLost(why) = error {
         mark_gpu_stopped(ctx, why);
     }
     if ctx.device.get_untracked() == DeviceChoice::Gpu {
@@ -403,29 +425,27 @@ async fn sleep_ms(ms: i32) {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Records that the GPU stopped (a read found it gone before its lost callback ran).
+/// Records that the GPU stopped (a read found it gone before its lost callback ran; in the
+/// worker, whose GPU the page cannot watch, the read is how the page hears of it).
 fn mark_gpu_stopped(ctx: Ctx, why: &str) {
-    ctx.page.with_value(|p| {
-        if let Some(watch) = p.devices.as_ref().and_then(|d| d.gpu_watch.as_ref()) {
-            watch.mark_stopped(why);
-        }
+    ctx.page.update_value(|p| match &p.gpu_watch {
+        Some(watch) => watch.mark_stopped(why),
+        None => p.gpu_lost = Some(why.to_string()),
     });
 }
 
 /// The GPU stopped: the page goes on on the CPU, from the last checkpoint (a fresh model
 /// when nothing was checkpointed), and says so. Training keeps running if it was.
-pub fn move_to_cpu(ctx: Ctx, session: &mut Session, why: &str) {
+pub async fn move_to_cpu(ctx: Ctx, host: &mut Host, why: &str) {
     ctx.page.update_value(|p| {
-        if let Some(devices) = p.devices.as_mut() {
-            devices.gpu = None;
-            devices.gpu_watch = None;
-        }
+        p.gpu_watch = None;
+        p.gpu_lost = None;
     });
     ctx.gpu_available.set(false);
     ctx.auto_device.set(None);
     ctx.device.set(DeviceChoice::Cpu);
     ctx.device_reason.set("the GPU stopped".into());
-    let message = match session.lose_gpu() {
+    let message = match host.lose_gpu().await {
         Moved::Restored(built) => {
             show_built(ctx, &built);
             format!(
@@ -486,32 +506,28 @@ impl Checkpoints {
     }
 
     /// Before a chunk: a checkpoint if one is due.
-    async fn before_chunk(&mut self, ctx: Ctx, session: &mut Session) {
-        if session.checkpoint_due(self.interval)
-            && now_ms() - self.failed >= CHECKPOINT_RETRY_MS
-            && !keep_checkpoint(ctx, session).await
+    async fn before_chunk(&mut self, ctx: Ctx, host: &mut Host) {
+        if now_ms() - self.failed >= CHECKPOINT_RETRY_MS
+            && !keep_checkpoint(ctx, host, Some(self.interval)).await
         {
             self.failed = now_ms();
         }
     }
 
-    /// After a turn: pausing keeps the state it stopped at.
-    async fn after_turn(&mut self, ctx: Ctx, session: &mut Session, paused: bool) {
-        if paused
-            && self.was_running
-            && session.trainer().is_some()
-            && session.checkpoint_step() != Some(session.step())
-        {
-            let _ = keep_checkpoint(ctx, session).await;
+    /// After a turn: pausing keeps the state it stopped at (unless it has it already).
+    async fn after_turn(&mut self, ctx: Ctx, host: &mut Host, paused: bool) {
+        if paused && self.was_running && host.model() {
+            let _ = keep_checkpoint(ctx, host, None).await;
         }
         self.was_running = !paused;
     }
 }
 
-/// Takes a checkpoint; one that fails its checks leaves the last good one (and says why in
-/// the console: nothing the user did is lost). Returns whether it was kept.
-async fn keep_checkpoint(ctx: Ctx, session: &mut Session) -> bool {
-    match checkpoint::take(ctx, session).await {
+/// Takes a checkpoint when one is due (see [`checkpoint::take`]); one that fails its checks
+/// leaves the last good one (and says why in the console: nothing the user did is lost).
+/// Returns false when one was due and not kept.
+async fn keep_checkpoint(ctx: Ctx, host: &mut Host, older_than_ms: Option<f64>) -> bool {
+    match checkpoint::take(ctx, host, older_than_ms).await {
         Ok(_) => true,
         Err(e) => {
             web_sys::console::warn_1(&format!("checkpoint not taken: {e}").into());
@@ -525,14 +541,14 @@ async fn keep_checkpoint(ctx: Ctx, session: &mut Session) -> bool {
 /// the session rolled the run back, and the page says so.
 async fn train_chunk(
     ctx: Ctx,
-    session: &mut Session,
+    host: &mut Host,
     chunk: &mut Chunk,
     pending: &mut Pending,
     checkpoints: &mut Checkpoints,
-) -> (usize, Result<(), SessionError>) {
-    checkpoints.before_chunk(ctx, session).await;
+) -> (usize, Result<(), Failure>) {
+    checkpoints.before_chunk(ctx, host).await;
     let began = now_ms();
-    let trained = session.train(FRAME_BUDGET_MS, chunk.max_updates).await;
+    let trained = host.train(FRAME_BUDGET_MS, chunk.max_updates).await;
     chunk.adapt(now_ms() - began);
     match trained {
         Ok(Trained::Steps { steps, mean }) => {
@@ -543,7 +559,7 @@ async fn train_chunk(
         }
         Ok(Trained::Diverged { at, values, back }) => {
             *pending = Pending::default();
-            diverged(ctx, session, at, values, back);
+            diverged(ctx, host.step(), at, values, back);
             (0, Ok(()))
         }
         Err(e) => (0, Err(e)),
@@ -553,14 +569,12 @@ async fn train_chunk(
 /// Training diverged (a statistic is NaN or infinite): pauses and says what happened; the
 /// session rolled back to the last good checkpoint (or kept the diverged run when there was
 /// none).
-fn diverged(ctx: Ctx, session: &Session, at: u64, values: StepValues, back: Result<u64, String>) {
+/// The run continues from the checkpoint of the same model, so its scene stays.
+fn diverged(ctx: Ctx, step: u64, at: u64, values: StepValues, back: Result<u64, String>) {
     ctx.running.set(false);
     let what = format!("D loss {}, G loss {}", values.d_loss, values.g_loss);
     let message = match back {
         Ok(back) => {
-            if let Some(scene) = session.trainer().and_then(Trainer::points_scene) {
-                ctx.scene.set(scene);
-            }
             format!(
                 "Training diverged at step {at} ({what}); rolled back to step {back}, the last good checkpoint. Try a lower learning rate."
             )
@@ -570,7 +584,6 @@ fn diverged(ctx: Ctx, session: &Session, at: u64, values: StepValues, back: Resu
         ),
     };
     ctx.error.set(Some(message));
-    let step = session.step();
     ctx.live.update(|l| {
         l.step = step;
         l.d_loss = None;
@@ -659,10 +672,7 @@ pub async fn training_loop(ctx: Ctx) {
         let owner = ctx.owner();
         let mut held = owner.lock().await;
         // A new model was asked for and not built yet, or there is none: nothing to train.
-        let Some(session) = held
-            .as_mut()
-            .filter(|s| owner.current() && s.trainer().is_some())
-        else {
+        let Some(host) = held.as_mut().filter(|h| owner.current() && h.model()) else {
             drop(held);
             if !running {
                 settle(ctx);
@@ -673,7 +683,7 @@ pub async fn training_loop(ctx: Ctx) {
         let asked = owner.asked();
         if let Some(why) = gpu_stopped(ctx) {
             pending = Pending::default();
-            move_to_cpu(ctx, session, &why);
+            move_to_cpu(ctx, host, &why).await;
         }
         let mut steps = 0;
         let mut result = Ok(None);
@@ -682,14 +692,14 @@ pub async fn training_loop(ctx: Ctx) {
                 ctx.busy.set(true);
             }
             let (done, read) =
-                train_chunk(ctx, session, &mut chunk, &mut pending, &mut checkpoints).await;
+                train_chunk(ctx, host, &mut chunk, &mut pending, &mut checkpoints).await;
             steps = done;
             result = read.map(|()| None);
         }
         // Paused while this chunk ran (or never running): show the final state now.
         let paused = !ctx.running.get_untracked();
         if result.is_ok() {
-            checkpoints.after_turn(ctx, session, paused).await;
+            checkpoints.after_turn(ctx, host, paused).await;
         }
         let interval = if page_hidden() {
             HIDDEN_VIEW_INTERVAL_MS
@@ -703,14 +713,22 @@ pub async fn training_loop(ctx: Ctx) {
             // Scores are slow: every few seconds while training, and when paused (the scene
             // scores each step once).
             let score = paused || now_ms() - last_score >= SCORE_INTERVAL_MS;
-            result = session.frame(wanted(ctx, score)).await.map(Some);
+            result = host.frame(wanted(ctx, score)).await.map(Some);
             last_view = now_ms();
             if score {
                 last_score = last_view;
             }
         }
-        let step = session.step();
+        let step = host.step();
+        let stopped = host.stopped();
         drop(held);
+        if let Some(why) = stopped {
+            pending = Pending::default();
+            // The new worker's fresh model must not checkpoint over the stored run on "pause".
+            checkpoints = Checkpoints::new();
+            restart_worker(ctx, &why).await;
+            continue;
+        }
         if !owner.wanted(asked) {
             // A new model was asked for meanwhile: what this turn read is the old one's.
             pending = Pending::default();

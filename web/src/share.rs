@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::link::{self, LinkSettings, Start};
 use crate::run_loop::{idle, now_ms};
 use crate::state::{Ctx, DRAW_BOUNDS, Live};
+use ganvas_session::protocol::Failure;
 use ganvas_session::session::Basis;
 
 /// The current settings, as the link writes them (reading them subscribes a reactive
@@ -56,12 +57,12 @@ async fn snapshot(ctx: Ctx, parts: SnapshotParts) -> Result<Snapshot, String> {
     let asked = now_ms();
     let owner = ctx.owner();
     loop {
-        let result = match owner.lock().await.as_ref() {
-            Some(session) => session.snapshot(parts).await,
+        let result = match owner.lock().await.as_mut() {
+            Some(host) => host.snapshot(parts).await,
             None => return Err("the page is still starting".to_string()),
         };
         match result {
-            Err(e) if e.device_lost().is_some() && now_ms() - asked <= MOVE_MS => {
+            Err(Failure::DeviceLost(_)) if now_ms() - asked <= MOVE_MS => {
                 // The loop notices the stopped GPU within a frame and rebuilds on the CPU.
                 ctx.redraw.set(1);
                 idle().await;
@@ -92,20 +93,25 @@ pub async fn open_model(ctx: Ctx, payload: ModelPayload) -> Result<(), String> {
     };
     let owner = ctx.owner();
     let mut held = owner.lock().await;
-    let session = held
+    let host = held
         .as_mut()
         .ok_or_else(|| "the page is still starting".to_string())?;
-    session.choose_device(ctx.device.get_untracked());
+    host.choose_device(ctx.device.get_untracked())
+        .await
+        .map_err(|e| e.to_string())?;
     let basis = Basis {
         setup,
         bounds,
         images,
     };
-    let built = session.open(&snapshot, basis).map_err(|e| e.to_string())?;
+    let built = host
+        .open(snapshot, basis)
+        .await
+        .map_err(|e| e.to_string())?;
     // The opened model replaces whatever was asked for before it.
     owner.fulfil(owner.ask());
     ctx.running.set(false);
-    ctx.warm_up(session);
+    ctx.warm_up(host);
     drop(held);
     if let Some(settings) = settings {
         ctx.setup.set(settings.setup);

@@ -3,18 +3,17 @@
 
 use std::rc::Rc;
 
-use burn::tensor::Device;
 use leptos::prelude::*;
 
 use crate::checkpoint::Resume;
-use crate::devices::Devices;
 use crate::draw::Layers;
+use crate::host::Host;
 use crate::images::timelapse::Timelapse;
 use crate::images::{ImageBundle, ImageView, load};
 use crate::owner::Owner;
 use crate::setup::{ImageSource, Setup};
 use crate::trainer::{Frame, Quality};
-use ganvas_session::Session;
+use ganvas_engine::device::GpuWatch;
 use ganvas_session::session::Basis;
 
 /// Points kept in the charts.
@@ -24,11 +23,17 @@ pub const DRAW_BOUNDS: [f32; 4] = [-1.0, -1.0, 1.0, 1.0];
 
 pub use ganvas_session::DeviceChoice;
 
-/// What the page keeps outside the reactive graph (devices, data sets, bytes).
+/// What the page keeps outside the reactive graph (data sets, bytes, the GPU's state).
 #[derive(Default)]
 pub struct Page {
-    /// The devices, once initialised.
-    pub devices: Option<Devices>,
+    /// Whether the session is up (its devices initialised, in the worker or the page).
+    pub started: bool,
+    /// Says when the page's WebGPU device stops (lost, or out of memory), when the session
+    /// trains in the page on one.
+    pub gpu_watch: Option<GpuWatch>,
+    /// Why the GPU stopped, when a read found it gone and no watch says so (the worker's
+    /// GPU, which the page cannot watch).
+    pub gpu_lost: Option<String>,
     /// Image sets loaded so far (each is fetched once).
     pub bundles: Vec<(ImageSource, Rc<ImageBundle>)>,
     /// A run stored by an earlier visit, while it is offered.
@@ -36,15 +41,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// The device for `choice`, if it exists.
-    pub fn device(&self, choice: DeviceChoice) -> Option<Device> {
-        let devices = self.devices.as_ref()?;
-        match choice {
-            DeviceChoice::Gpu => devices.gpu.clone(),
-            DeviceChoice::Cpu => Some(devices.cpu.clone()),
-        }
-    }
-
     /// The loaded image set for `source`, if it is loaded.
     pub fn bundle(&self, source: &ImageSource) -> Option<Rc<ImageBundle>> {
         self.bundles
@@ -215,7 +211,7 @@ impl Ctx {
     /// needs new networks or data). Hand-drawn data with too few points leaves no model.
     pub fn reset(self) {
         let setup = self.setup.get_untracked();
-        if self.page.with_value(|p| p.devices.is_none()) {
+        if !self.page.with_value(|p| p.started) {
             return; // still starting: the start builds the first model
         }
         self.live.set(Live::default());
@@ -281,22 +277,26 @@ impl Ctx {
             if !owner.wanted(number) {
                 return; // a later request builds
             }
-            if let Some(session) = held.as_mut() {
-                session.choose_device(choice);
-                match basis {
-                    None => session.clear(),
-                    Some(basis) => match session.build(basis) {
-                        Ok(built) => {
-                            if let Some(scene) = built.scene {
-                                self.scene.set(scene);
-                            }
-                            self.redraw.set(1); // draw the untrained state
-                            self.warm_up(session);
-                        }
-                        Err(e) => self
-                            .error
-                            .set(Some(format!("Could not build the model: {e}"))),
+            if let Some(host) = held.as_mut() {
+                let built = match host.choose_device(choice).await {
+                    Err(e) => Err(e),
+                    Ok(_) => match basis {
+                        None => host.clear().await.map(|()| None),
+                        Some(basis) => host.build(basis).await.map(Some),
                     },
+                };
+                match built {
+                    Ok(None) => {}
+                    Ok(Some(built)) => {
+                        if let Some(scene) = built.scene {
+                            self.scene.set(scene);
+                        }
+                        self.redraw.set(1); // draw the untrained state
+                        self.warm_up(host);
+                    }
+                    Err(e) => self
+                        .error
+                        .set(Some(format!("Could not build the model: {e}"))),
                 }
             }
             owner.fulfil(number);
@@ -307,22 +307,34 @@ impl Ctx {
     /// the faster, then builds the model.
     fn retime(self, images: Option<Rc<ImageBundle>>) {
         self.auto_device.set(Some(images.is_some()));
-        let Some(devices) = self.page.with_value(|p| p.devices.clone()) else {
+        if !self.page.with_value(|p| p.started) {
             return;
-        };
-        let Some(gpu) = devices.gpu else {
+        }
+        if !self.gpu_available.get_untracked() {
             self.reset();
             return;
-        };
+        }
         self.replace(None);
         self.device_reason
             .set("timing WebGPU and the CPU on this model…".into());
+        let owner = self.owner();
         leptos::task::spawn_local(async move {
             let setup = self.setup.get_untracked();
-            let (choice, reason) =
-                crate::run_loop::faster(&setup, &gpu, &devices.cpu, images.as_deref()).await;
-            self.device.set(choice);
-            self.device_reason.set(reason);
+            let timed = match owner.lock().await.as_mut() {
+                Some(host) => host.time(setup, images).await,
+                None => return,
+            };
+            match timed {
+                Ok(timing) => {
+                    self.device.set(timing.choice);
+                    self.device_reason.set(timing.reason());
+                }
+                Err(e) => {
+                    self.device.set(DeviceChoice::Cpu);
+                    self.device_reason
+                        .set(format!("WebGPU could not be timed: {e}"));
+                }
+            }
             self.reset();
         });
     }
@@ -372,21 +384,25 @@ impl Ctx {
     }
 
     /// Compiles a model's GPU kernels on a throwaway copy while the page waits for the click
-    /// ([`Session::warm_up`]): the first step after Train then finds them ready instead of
+    /// ([`Host::warm_up`]): the first step after Train then finds them ready instead of
     /// compiling them (seconds on a weak GPU, half a minute on a software one). Not while
     /// training, nor when a link starts training at once: their own steps compile them.
-    pub fn warm_up(self, session: &mut Session) {
+    pub fn warm_up(self, host: &mut Host) {
         let starts_at_once = self.start_training.get_untracked() && !self.ready.get_untracked();
         if self.running.get_untracked() || starts_at_once {
             return;
         }
-        let Some(job) = session.warm_up() else {
+        if self.device.get_untracked() != DeviceChoice::Gpu {
+            return; // only GPU kernels are compiled
+        }
+        let Some(job) = host.warm_up() else {
             return;
         };
         self.warming.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
-            match job.run().await {
-                Ok(ms) => web_sys::console::info_1(
+            match job.await {
+                Ok(None) => {}
+                Ok(Some(ms)) => web_sys::console::info_1(
                     &format!("GPU kernels compiled on a throwaway model in {ms:.0} ms").into(),
                 ),
                 // A GPU that stopped says so through its own watch; the real model is untouched.
@@ -403,10 +419,10 @@ impl Ctx {
         let owner = self.owner();
         leptos::task::spawn_local(async move {
             let mut held = owner.lock().await;
-            let Some(session) = held.as_mut().filter(|s| s.trainer().is_some()) else {
+            let Some(host) = held.as_mut().filter(|h| h.model()) else {
                 return;
             };
-            if let Err(e) = session.retune(&setup) {
+            if let Err(e) = host.retune(setup).await {
                 self.error
                     .set(Some(format!("These settings cannot be used: {e}.")));
             }

@@ -21,7 +21,7 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
 use ganvas_session::Session;
-use ganvas_session::protocol::{self, Command, Request, Response};
+use ganvas_session::protocol::{self, Command, Failure, Reply, Request, Response};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -253,6 +253,12 @@ impl Remote {
         ))
     }
 
+    /// Why the worker stopped (it panicked, failed to load, or sent what the page could not
+    /// read), once it has: every request fails from then on.
+    pub fn stopped(&self) -> Option<String> {
+        self.mailbox.borrow().stopped.clone()
+    }
+
     /// Waits for the response to request `id` (or for the worker to stop).
     pub async fn reply(&self, id: u64) -> Result<(Response, Exchange), String> {
         loop {
@@ -342,11 +348,70 @@ async fn serve_protocol(requested: Requested) {
         &"onmessage".into(),
         on_message.as_ref().unchecked_ref(),
     );
+    // Requests the page sent while the module loaded (`train-worker.js` kept them).
+    if let Ok(early) = Reflect::get(&js_sys::global(), &"ganvasEarly".into())
+        && let Ok(early) = early.dyn_into::<js_sys::Array>()
+    {
+        let handler: &js_sys::Function = on_message.as_ref().unchecked_ref();
+        for event in early.iter() {
+            let _ = handler.call1(&JsValue::NULL, &event);
+        }
+        early.set_length(0);
+    }
     // The handler lives as long as the worker.
     on_message.forget();
     let devices = devices::init(requested).await;
-    *session.borrow_mut() = Some(Session::new(devices.cpu, devices.gpu, now_ms));
+    let mut fresh = Session::new(devices.cpu, devices.gpu, now_ms);
+    fresh.set_gpu_problem(devices.gpu_problem);
+    GPU_WATCH.with(|w| *w.borrow_mut() = devices.gpu_watch);
+    *session.borrow_mut() = Some(fresh);
     drain(queue, session).await;
+}
+
+thread_local! {
+    /// Says when the worker's WebGPU device stops (lost, or an error nothing caught).
+    static GPU_WATCH: RefCell<Option<ganvas_engine::device::GpuWatch>> = const { RefCell::new(None) };
+}
+
+/// Why the worker's GPU stopped, while the session still trains on it: every command but
+/// those that move the run off it is then answered with [`Failure::DeviceLost`], which is how
+/// the page (which cannot watch this GPU) hears of it and sends [`Command::LoseGpu`].
+fn gpu_stopped(session: &Session, command: &Command) -> Option<String> {
+    if matches!(command, Command::LoseGpu | Command::Devices) || !session.devices().gpu {
+        return None;
+    }
+    GPU_WATCH.with(|w| w.borrow().as_ref()?.stopped().map(str::to_string))
+}
+
+/// How long a failed read waits for the GPU's own words on why it stopped.
+const GPU_VERDICT_MS: f64 = 1000.0;
+
+/// Why the GPU stopped, in its lost callback's words (which may come a moment after a read
+/// failed: up to [`GPU_VERDICT_MS`]), else the failed read's (`read`); the watch keeps it.
+async fn lost_gpu_words(read: &str) -> String {
+    let start = now_ms();
+    loop {
+        let watched =
+            GPU_WATCH.with(|w| w.borrow().as_ref().map(|w| w.stopped().map(str::to_string)));
+        match watched {
+            None => return read.to_string(), // no watch: the read's words are all there is
+            Some(Some(why)) => return why,
+            Some(None) if now_ms() - start >= GPU_VERDICT_MS => {
+                GPU_WATCH.with(|w| {
+                    if let Some(watch) = w.borrow().as_ref() {
+                        watch.mark_stopped(read);
+                    }
+                });
+                return read.to_string();
+            }
+            Some(None) => {
+                let promise = js_sys::Promise::new(&mut |resolve, _| {
+                    crate::global::after_ms(&resolve, 50);
+                });
+                let _ = JsFuture::from(promise).await;
+            }
+        }
+    }
 }
 
 /// Serves the queued requests one after another, until none is left.
@@ -363,7 +428,49 @@ async fn drain(queue: Rc<RefCell<Queue>>, session: Rc<RefCell<Option<Session>>>)
             return;
         };
         let response = match protocol::decode::<Request>(&bytes) {
-            Ok(request) => held.serve(request).await,
+            Ok(Request {
+                id,
+                command: Command::WarmUp,
+            }) => {
+                // A warm-up runs beside the session (on a throwaway model), not in its turn:
+                // training may start before it ends. Its answer comes when it is done.
+                let job = held.warm_up();
+                let (step, model) = (held.step(), held.trainer().is_some());
+                *session.borrow_mut() = Some(held);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let reply = match job {
+                        None => Reply::WarmedUp(None),
+                        Some(job) => match job.run().await {
+                            Ok(ms) => Reply::WarmedUp(Some(ms)),
+                            Err(e) => Reply::Failed(e.into()),
+                        },
+                    };
+                    answer(&Response {
+                        id,
+                        step,
+                        model,
+                        reply,
+                    });
+                });
+                continue;
+            }
+            Ok(request) => {
+                if let Some(why) = gpu_stopped(&held, &request.command) {
+                    Response {
+                        id: request.id,
+                        step: held.step(),
+                        model: held.trainer().is_some(),
+                        reply: Reply::Failed(Failure::DeviceLost(why)),
+                    }
+                } else {
+                    let mut response = held.serve(request).await;
+                    if let Reply::Failed(Failure::DeviceLost(why)) = &response.reply {
+                        let why = lost_gpu_words(why).await;
+                        response.reply = Reply::Failed(Failure::DeviceLost(why));
+                    }
+                    response
+                }
+            }
             Err(e) => {
                 post(&e.to_string(), &[]);
                 *session.borrow_mut() = Some(held);
@@ -371,15 +478,20 @@ async fn drain(queue: Rc<RefCell<Queue>>, session: Rc<RefCell<Option<Session>>>)
             }
         };
         *session.borrow_mut() = Some(held);
-        match protocol::encode(&response) {
-            Ok(bytes) => {
-                let buffer = Uint8Array::new_with_length(bytes.len() as u32);
-                buffer.copy_from(&bytes);
-                let buffer = buffer.buffer();
-                post_to_page_transfer(&buffer, &js_sys::Array::of1(&buffer));
-            }
-            Err(e) => post(&e.to_string(), &[]),
+        answer(&response);
+    }
+}
+
+/// Posts a response to the page, its bytes moved (not copied).
+fn answer(response: &Response) {
+    match protocol::encode(response) {
+        Ok(bytes) => {
+            let buffer = Uint8Array::new_with_length(bytes.len() as u32);
+            buffer.copy_from(&bytes);
+            let buffer = buffer.buffer();
+            post_to_page_transfer(&buffer, &js_sys::Array::of1(&buffer));
         }
+        Err(e) => post(&e.to_string(), &[]),
     }
 }
 

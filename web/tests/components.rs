@@ -332,12 +332,17 @@ async fn a_checkpoint_reaches_the_panic_banner_and_indexeddb() {
         })
         .expect("toy GAN builds");
     session.train_steps(3).expect("a model");
-    let step = checkpoint::take(ctx, &mut session)
+    // The page speaks to its session through the protocol, as the loop does.
+    let mut host = ganvas_web::host::Host::page(session);
+    let step = checkpoint::take(ctx, &mut host, Some(60_000.0))
         .await
         .expect("a good checkpoint");
-    assert_eq!(step, 3);
-    assert_eq!(session.checkpoint_step(), Some(3));
-    assert!(!session.checkpoint_due(60_000.0), "just taken");
+    assert_eq!(step, Some(3), "the first checkpoint is always due");
+    assert_eq!(host.step(), 3);
+    let again = checkpoint::take(ctx, &mut host, Some(60_000.0)).await;
+    assert_eq!(again, Ok(None), "just taken: not due again");
+    let on_pause = checkpoint::take(ctx, &mut host, None).await;
+    assert_eq!(on_pause, Ok(None), "a pause at the same step needs none");
 
     checkpoint::show_panic_banner("index out of bounds at src/test.rs:1");
     let banner = document()

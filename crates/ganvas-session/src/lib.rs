@@ -14,6 +14,7 @@ pub mod device;
 pub mod form;
 pub mod images;
 pub mod link;
+pub mod pace;
 pub mod points;
 pub mod protocol;
 pub mod session;

@@ -22,8 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::DeviceChoice;
 use crate::images::ImageBundle;
+use crate::pace::Timing;
 use crate::points::Walkthrough;
-use crate::session::{Basis, Built, Moved, Session, SessionError, Trained};
+use crate::session::{Basis, Built, DeviceInfo, Moved, Session, SessionError, Trained};
 use crate::setup::Setup;
 use crate::trainer::{Frame, Single, Wanted};
 
@@ -43,6 +44,8 @@ pub struct Response {
     pub id: u64,
     /// The model's step after the command (0 without a model).
     pub step: u64,
+    /// Whether there is a model after the command.
+    pub model: bool,
     /// What came of it.
     pub reply: Reply,
 }
@@ -50,6 +53,11 @@ pub struct Response {
 /// What the page asks of the session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
+    /// What devices the session has. [`Reply::Devices`].
+    Devices,
+    /// Times a setup on both devices (on the images held, for an image model).
+    /// [`Reply::Timed`].
+    Time(Setup),
     /// The training set that image models are built on from now on (the page loads it once;
     /// `None` forgets it). Replies [`Reply::Done`].
     Images(Option<Rc<ImageBundle>>),
@@ -116,6 +124,10 @@ pub enum Reply {
     Done,
     /// Not done, and why (nothing changed).
     Refused(String),
+    /// The session's devices.
+    Devices(DeviceInfo),
+    /// Both devices timed.
+    Timed(Timing),
     /// A model was built or opened.
     Built(Built),
     /// A chunk of training.
@@ -195,12 +207,15 @@ impl Session {
         Response {
             id: request.id,
             step: self.step(),
+            model: self.trainer().is_some(),
             reply,
         }
     }
 
     async fn carry_out(&mut self, command: Command) -> Reply {
         let outcome = match command {
+            Command::Devices => Ok(Reply::Devices(self.devices())),
+            Command::Time(setup) => Ok(Reply::Timed(self.time(&setup).await)),
             Command::Images(images) => {
                 self.set_images(images);
                 Ok(Reply::Done)

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DeviceChoice;
 use crate::images::ImageBundle;
+use crate::pace::Timing;
 use crate::points::Walkthrough;
 use crate::setup::Setup;
 use crate::trainer::{Frame, Single, Trainer, Wanted};
@@ -87,6 +88,15 @@ pub enum Trained {
     },
 }
 
+/// The devices a session has, as the page shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// Whether a GPU is there.
+    pub gpu: bool,
+    /// Why not, in the browser's words, when it is not.
+    pub problem: Option<String>,
+}
+
 /// Where training went on when the GPU stopped.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Moved {
@@ -119,6 +129,8 @@ pub struct Session {
     /// The training set held for image models built through the protocol
     /// ([`crate::protocol::Command::Images`]).
     images: Option<Rc<ImageBundle>>,
+    /// Why there is no GPU, in the browser's words, when there is none.
+    gpu_problem: Option<String>,
 }
 
 /// A throwaway copy of the model on the GPU, to compile its kernels before the first click
@@ -169,7 +181,39 @@ impl Session {
             clock,
             warmed: Vec::new(),
             images: None,
+            gpu_problem: None,
         }
+    }
+
+    /// Records why there is no GPU (what the device set-up said), for the page to show.
+    pub fn set_gpu_problem(&mut self, problem: Option<String>) {
+        self.gpu_problem = problem;
+    }
+
+    /// The devices, as the page shows them.
+    pub fn devices(&self) -> DeviceInfo {
+        DeviceInfo {
+            gpu: self.gpu.is_some(),
+            problem: self.gpu_problem.clone(),
+        }
+    }
+
+    /// Times `setup` on both devices (on the image set held, for an image model): the
+    /// faster one. Without a GPU, the CPU, untimed.
+    pub async fn time(&self, setup: &Setup) -> Timing {
+        let Some(gpu) = &self.gpu else {
+            return Timing {
+                choice: DeviceChoice::Cpu,
+                gpu: 0.0,
+                cpu: 0.0,
+            };
+        };
+        let images = if setup.is_images() {
+            self.images.clone()
+        } else {
+            None
+        };
+        crate::pace::faster(setup, gpu, &self.cpu, images.as_deref(), self.clock).await
     }
 
     /// Holds `images` for the image models the protocol builds (`None` forgets them).

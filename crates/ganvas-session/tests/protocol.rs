@@ -17,7 +17,7 @@ use ganvas_session::link;
 use ganvas_session::protocol::{
     Command, Failure, ProtocolError, Reply, Request, Response, decode, encode,
 };
-use ganvas_session::session::{Basis, Moved, Session, Trained};
+use ganvas_session::session::{Basis, DeviceInfo, Moved, Session, Trained};
 use ganvas_session::setup::{ModelChoice, Setup};
 use ganvas_session::trainer::{Frame, Single, Wanted};
 
@@ -80,6 +80,7 @@ impl Worker {
             "the reply carries the request's number"
         );
         assert_eq!(response.step, self.session.step());
+        assert_eq!(response.model, self.session.trainer().is_some());
         let bytes = encode(&response).expect("a response encodes");
         let back: Response = decode(&bytes).expect("the page reads it");
         assert_eq!(back, response, "the response crosses unchanged");
@@ -288,6 +289,35 @@ fn checkpoints_snapshots_and_failures_cross_the_wire() {
         "{reply:?}"
     );
     assert_eq!(worker.ask(Command::Clear).0, Reply::Done);
+    let (reply, _) = worker.ask(Command::Single(Single::Step));
+    assert_eq!(reply, Reply::Failed(Failure::NoModel));
+}
+
+#[test]
+fn the_devices_are_described_and_a_session_without_a_gpu_times_nothing() {
+    let _alone = alone();
+    let mut worker = Worker::new();
+    worker
+        .session
+        .set_gpu_problem(Some("navigator.gpu is undefined".into()));
+    let (reply, _) = worker.ask(Command::Devices);
+    assert_eq!(
+        reply,
+        Reply::Devices(DeviceInfo {
+            gpu: false,
+            problem: Some("navigator.gpu is undefined".into()),
+        })
+    );
+    let (reply, _) = worker.ask(Command::Time(Setup::default()));
+    let Reply::Timed(timing) = reply else {
+        panic!("{reply:?}");
+    };
+    assert_eq!(timing.choice, DeviceChoice::Cpu);
+    assert!(
+        timing.cpu <= 0.0 && timing.gpu <= 0.0,
+        "nothing to compare, so nothing is timed: {timing:?}"
+    );
+    // No model was left behind by the question.
     let (reply, _) = worker.ask(Command::Single(Single::Step));
     assert_eq!(reply, Reply::Failed(Failure::NoModel));
 }
