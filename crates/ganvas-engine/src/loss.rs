@@ -112,6 +112,36 @@ impl LossKind {
     }
 }
 
+/// The floor under the probabilities whose logs the Pix2Pix tutorial's D loss takes.
+pub const PIX2PIX_LOG_FLOOR: f64 = 1e-7;
+
+/// The Pix2Pix tutorial's D loss on D's logits for real images `[n, 1]` and generated ones
+/// `[m, 1]` (the tutorial trains D on half batches of each):
+/// `−(mean log D(x) + mean log(1 − D(G(y))))`, each probability clipped below at
+/// [`PIX2PIX_LOG_FLOOR`] before its log (no gradient flows where the clip holds).
+pub fn pix2pix_discriminator(real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
+    let floor = PIX2PIX_LOG_FLOOR.ln();
+    // log σ(l) = −softplus(−l); log(1 − σ(l)) = −softplus(l)
+    let log_real = softplus(real.neg()).neg().clamp_min(floor);
+    let log_not_fake = softplus(fake).neg().clamp_min(floor);
+    (log_real.mean() + log_not_fake.mean()).neg()
+}
+
+/// The Pix2Pix tutorial's G loss: `mean(−log D(G(y))) + λ·L1`, on D's logits for generated
+/// images `[batch, 1]`, with L1 the sum over pixels of `|target − output|` (both flattened
+/// `[batch, pixels]`), averaged over the batch's images. Returns (the whole loss, the L1 term
+/// before λ), so the page can chart the L1 term on its own.
+pub fn pix2pix_generator(
+    fake: Tensor<2>,
+    output: Tensor<2>,
+    target: Tensor<2>,
+    lambda: f64,
+) -> (Tensor<1>, Tensor<1>) {
+    let adversarial = softplus(fake.neg()).mean();
+    let l1 = (target - output).abs().sum_dim(1).mean();
+    (adversarial + l1.clone().mul_scalar(lambda), l1)
+}
+
 /// `log(1 + eˣ)`, stable for large |x|: `max(x, 0) + log1p(e^(−|x|))`.
 pub fn softplus<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     relu(x.clone()) + x.abs().neg().exp().log1p()
@@ -251,6 +281,38 @@ mod tests {
             Tensor::<2>::from_data(TensorData::new(vec![0.0_f32, 0.0, 1.0], [1, 3]), &device);
         let expected = -(3.0_f32.exp() / (1.0_f32.exp() + 2.0_f32.exp() + 3.0_f32.exp())).ln();
         close(scalar(cross_entropy(logits, one_hot)), expected);
+    }
+
+    #[test]
+    fn pix2pix_losses_match_hand_computed_values() {
+        let device = burn::tensor::Device::flex();
+        // log σ(0) = −0.693147, log σ(2) = −0.126928: mean −0.410038. log(1 − σ(−1)) =
+        // −0.313262; log(1 − σ(30)) ≈ −30 is clipped to ln 1e-7 = −16.118096: mean −8.215679.
+        let d = pix2pix_discriminator(column(&[0.0, 2.0], &device), column(&[-1.0, 30.0], &device));
+        close(scalar(d), 0.410_038 + 8.215_679);
+        // −log σ(0) and −log σ(2): mean 0.410038. Per-image L1 sums 0.5 and 1.0: mean 0.75.
+        let image = |values: [f32; 2]| {
+            Tensor::<2>::from_data(TensorData::new(values.to_vec(), [1, 2]), &device)
+        };
+        let output = Tensor::cat(vec![image([0.5, -1.0]), image([1.0, 0.0])], 0);
+        let target = Tensor::cat(vec![image([0.0, -1.0]), image([0.5, 0.5])], 0);
+        let (g, l1) = pix2pix_generator(column(&[0.0, 2.0], &device), output, target, 10.0);
+        close(scalar(l1), 0.75);
+        close(scalar(g), 0.410_038 + 7.5);
+    }
+
+    #[test]
+    fn the_pix2pix_clip_stops_the_gradient_of_a_hopeless_fake() {
+        let device = burn::tensor::Device::flex().autodiff();
+        // (Not at a logit of exactly 0: softplus's stable form has a zero subgradient there.)
+        let fake = column(&[30.0, 1.0], &device).require_grad();
+        let loss = pix2pix_discriminator(column(&[0.0], &device), fake.clone());
+        let grads = loss.backward();
+        let grad = fake.grad(&grads).expect("gradient");
+        let grad = grad.into_data().try_into_vec::<f32>().expect("f32");
+        // d/dl of −½·log(1 − σ(l)) = ½σ(l): 0.3655 at 1; nothing where the clip holds.
+        close(grad[0], 0.0);
+        close(grad[1], 0.5 / (1.0 + (-1.0f32).exp()));
     }
 
     #[test]

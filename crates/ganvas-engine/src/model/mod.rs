@@ -11,6 +11,7 @@ pub mod dropout;
 pub mod mlp;
 pub mod networks;
 pub mod shapes;
+pub mod unet;
 
 pub use activation::Activation;
 pub use classifier::{Classifier, ClassifierConfig};
@@ -21,3 +22,4 @@ pub use networks::{
     DataShape, Discriminator, DiscriminatorConfig, DiscriminatorOutput, Generator, GeneratorConfig,
     ModelConfig, NoiseKind,
 };
+pub use unet::{UNet, UNetConfig};

@@ -221,3 +221,48 @@ fn a_short_mnist_fast_run_halves_the_fd() {
     eprintln!("mnist-fast, 400 steps: FD (MNIST classifier) {before:.1} → {after:.1}");
     assert!(after < 0.5 * before, "FD went from {before} to {after}");
 }
+
+#[test]
+fn line_drawings_of_the_shipped_sets_trace_every_item() {
+    use ganvas_engine::data::{ImagePairs, LineDrawing};
+    for (set, drawing) in [
+        (ShippedSet::Fashion, LineDrawing::Edges),
+        (ShippedSet::Mnist, LineDrawing::Outline),
+    ] {
+        let test = load(set).test;
+        let pairs = ImagePairs::drawn_from(&test, drawing).padded(2);
+        assert_eq!(
+            (pairs.len(), pairs.inputs.rows, pairs.inputs.cols),
+            (TEST_IMAGES, 32, 32)
+        );
+        assert_eq!(pairs.targets.labels, test.labels);
+        let pixels = pairs.inputs.pixels();
+        let shares: Vec<f64> = pairs
+            .inputs
+            .images
+            .chunks_exact(pixels)
+            .map(|lines| lines.iter().filter(|&&v| v > 0).count() as f64 / pixels as f64)
+            .collect();
+        let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+        let (least, most) = shares
+            .iter()
+            .fold((1.0_f64, 0.0_f64), |(lo, hi), &s| (lo.min(s), hi.max(s)));
+        eprintln!(
+            "{set:?} {drawing:?}: lines on {:.1} % of pixels (least {:.1} %, most {:.1} %)",
+            100.0 * mean,
+            100.0 * least,
+            100.0 * most
+        );
+        // Every item is drawn, as lines rather than as a filled shape, and the padding stays black.
+        assert!(least > 0.01, "an image without lines");
+        assert!(mean > 0.05 && mean < 0.35, "lines cover {mean}");
+        for image in pairs.inputs.images.chunks_exact(pixels) {
+            assert!(
+                image[..64]
+                    .iter()
+                    .chain(&image[pixels - 64..])
+                    .all(|&v| v == 0)
+            );
+        }
+    }
+}

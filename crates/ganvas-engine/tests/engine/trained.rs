@@ -105,15 +105,26 @@ fn recommended_starting_points_draw_every_class_clearly() {
 }
 
 #[test]
-fn the_models_folder_stays_under_4_mb() {
+fn each_starting_point_stays_under_2_mib_and_the_folder_under_10_mb() {
+    // A file is fetched only when its preset is chosen (the service worker caches it then,
+    // not at install), so what a user waits for is one file: 2 MiB is about 2 s on a
+    // classroom's 10 Mbit/s share. The folder's cap keeps the repository and the deployment
+    // lean as presets are added.
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/models");
-    let bytes: u64 = std::fs::read_dir(&folder)
-        .expect("static/models")
-        .map(|entry| entry.expect("an entry").metadata().expect("metadata").len())
-        .sum();
-    eprintln!("static/models: {bytes} bytes");
+    let mut total = 0;
+    for entry in std::fs::read_dir(&folder).expect("static/models") {
+        let entry = entry.expect("an entry");
+        let bytes = entry.metadata().expect("metadata").len();
+        assert!(
+            bytes <= 2 << 20,
+            "{:?} is {bytes} bytes: choose a lower precision",
+            entry.file_name()
+        );
+        total += bytes;
+    }
+    eprintln!("static/models: {total} bytes");
     assert!(
-        bytes < 4_000_000,
-        "static/models holds {bytes} bytes: choose a lower precision"
+        total < 10_000_000,
+        "static/models holds {total} bytes: choose a lower precision"
     );
 }
