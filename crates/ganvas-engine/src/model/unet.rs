@@ -218,7 +218,7 @@ mod tests {
         let x = Tensor::<2>::random([4, 32 * 32], Distribution::Uniform(-1.0, 1.0), &device);
         let y = unet.forward(x, false);
         assert_eq!(y.dims(), [4, 32 * 32]);
-        let values = y.into_data().to_vec::<f32>().expect("f32");
+        let values = y.into_data().try_to_vec::<f32>().expect("f32");
         assert!(values.iter().all(|v| v.is_finite() && v.abs() <= 1.0));
     }
 

@@ -310,7 +310,7 @@ fn accuracy(logits: Tensor<2>, one_hot: Tensor<2>) -> Tensor<1> {
 /// A copy of `module` whose parameters are not tracked by autodiff; `module` stays tracked.
 /// (Burn's `no_grad` on a clone is not enough: a parameter not yet initialised shares its lazy
 /// state with the original, so the original would be initialised untracked too.)
-fn untracked<M: Module>(module: &M) -> M {
+pub(crate) fn untracked<M: Module>(module: &M) -> M {
     struct Untrack;
     impl ModuleMapper for Untrack {
         fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
