@@ -4,6 +4,7 @@ mod bench;
 mod classifier;
 mod data;
 mod model_file;
+mod pix2pix;
 mod plot;
 mod quality;
 mod shipped;
@@ -55,7 +56,10 @@ impl From<Backend> for BackendKind {
 #[derive(clap::Args)]
 struct TrainArgs {
     /// Model preset (toy-quadratic, mnist-fast, fashion-fast, conditional-fast, mnist-mlp,
-    /// mnist-mlp-large, dcgan, dcgan-small, conditional-mlp, conditional-dcgan-small).
+    /// mnist-mlp-large, dcgan, dcgan-small, conditional-mlp, conditional-dcgan-small), or
+    /// Pix2Pix: pix2pix-edges (Fashion items from their edges) or pix2pix (with --dataset
+    /// mnist, digits from their outlines), which write inputs.idx, outputs.idx, targets.idx
+    /// and labels.idx for the first 500 held-out pairs and pairs.png.
     #[arg(long, default_value = "toy-quadratic")]
     preset: String,
     /// Dataset: for toy presets a 2D one (quadratic, ring8, grid25, spiral, two-moons,
@@ -155,6 +159,9 @@ struct ClassifierArgs {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
+        Command::Train(args) if pix2pix::PRESETS.contains(&args.preset.as_str()) => {
+            pix2pix::run(&args)
+        }
         Command::Train(args) => train::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Classifier(args) => classifier::run(&args),

@@ -244,6 +244,63 @@ fn bench_prints_json_lines_for_scripts() {
     );
 }
 
+/// Pix2Pix on the outlines of the shipped MNIST: a few steps, the held-out judgement at each
+/// reading, and the four IDX files of the first 500 held-out pairs at 28×28.
+#[test]
+fn trains_pix2pix_on_outlines_and_writes_the_held_out_pairs() {
+    let out = scratch("pix2pix");
+    let result = ganvas(&[
+        "train",
+        "--preset",
+        "pix2pix",
+        "--dataset",
+        "mnist",
+        "--steps",
+        "10",
+        "--log-every",
+        "5",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let log = String::from_utf8_lossy(&result.stdout);
+    assert!(log.contains("G 719618 parameters, D 144449"), "{log}");
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).expect("metrics"))
+            .expect("valid JSON");
+    let readings = metrics["readings"].as_array().expect("readings");
+    let steps: Vec<_> = readings.iter().map(|r| r["step"].as_u64()).collect();
+    assert_eq!(steps, [Some(0), Some(5), Some(10)]);
+    let l1 = |i: usize| readings[i]["held_out"]["l1"].as_f64().expect("an L1");
+    // An untrained U-Net's tanh outputs sit near 0 (mid grey) against mostly black digits; ten
+    // steps of L1 pull the background down.
+    assert!(l1(2) < l1(0), "held-out L1 {} then {}", l1(0), l1(2));
+    let ceiling = readings[2]["held_out"]["target_accuracy"]
+        .as_f64()
+        .expect("a share");
+    assert!(ceiling > 0.9, "the classifier reads real digits: {ceiling}");
+    for name in ["inputs.idx", "outputs.idx", "targets.idx"] {
+        let idx = decode_idx(&std::fs::read(out.join(name)).expect(name)).expect("IDX");
+        assert_eq!(idx.dims, [500, 28, 28], "{name}");
+    }
+    let labels = decode_idx(&std::fs::read(out.join("labels.idx")).expect("labels")).expect("IDX");
+    assert_eq!(labels.dims, [500]);
+    assert!(labels.data.iter().all(|&l| l < 10));
+    assert!(is_png(&out.join("pairs.png")));
+    fails_saying(
+        &[
+            "train",
+            "--preset",
+            "pix2pix-edges",
+            "--dataset",
+            "mnist",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+        "pix2pix-edges learns Fashion-MNIST",
+    );
+}
+
 #[test]
 fn bad_input_is_a_clear_message() {
     let out = scratch("errors");
