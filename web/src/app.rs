@@ -10,6 +10,7 @@ use crate::buttons::{single, toggle};
 use crate::checkpoint::ResumeOffer;
 use crate::controls::Controls;
 use crate::explain::Explain;
+use crate::images::pad::PairStage;
 use crate::images::views::{ImageQualityPanel, ImageStage, LatentPanel};
 use crate::link::{self, Start};
 use crate::run_loop::{start, training_loop};
@@ -68,6 +69,8 @@ fn PlaygroundPage() -> impl IntoView {
         })
     };
     let images = move || ctx.setup.with(Setup::is_images);
+    let noise_images = move || ctx.setup.with(|s| s.is_images() && s.model.is_noise_gan());
+    let pix2pix = move || !ctx.setup.with(|s| s.model.is_noise_gan());
     view! {
         <style>{hidden_css}</style>
         <header>
@@ -92,13 +95,17 @@ fn PlaygroundPage() -> impl IntoView {
                 <StatusLine />
                 <div class="stage">
                     <Show when=images fallback=|| view! { <Playground /> }>
-                        <ImageStage />
+                        <Show when=pix2pix fallback=|| view! { <ImageStage /> }>
+                            <PairStage />
+                        </Show>
                     </Show>
                     <DiscriminatorViews />
                 </div>
                 <Show when=images fallback=|| view! { <Explain /> }>
-                    <ImageQualityPanel />
-                    <LatentPanel />
+                    <Show when=noise_images>
+                        <ImageQualityPanel />
+                        <LatentPanel />
+                    </Show>
                 </Show>
                 <Charts />
                 <SharePanel />

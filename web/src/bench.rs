@@ -195,9 +195,9 @@ async fn time_one(
     Ok(BenchResult {
         model: model.value(),
         device: label,
-        batch: trainer.gan.config().train.batch_size,
+        batch: trainer.batch_size(),
         steps,
-        updates_per_step: trainer.gan.updates_per_step(),
+        updates_per_step: trainer.updates_per_step(),
         seconds,
         first_step_ms,
         warm_first_step_ms,
@@ -240,7 +240,7 @@ async fn time_to_digits(
         }
         let frame = trainer.frame(wanted).await.map_err(|e| e.to_string())?;
         let seconds = (now_ms() - start) / 1000.0;
-        let step = trainer.gan.step_count();
+        let step = trainer.step_count();
         let Some(q) = frame.quality.image else {
             return Err("no classifier score for this model".into());
         };
@@ -376,7 +376,11 @@ pub async fn run(request: BenchRequest, report: impl Fn(&str, &[String])) {
         }
     }
     if let Some(limit_s) = request.digits {
-        for &model in request.models.iter().filter(|m| m.is_image()) {
+        for &model in request
+            .models
+            .iter()
+            .filter(|m| m.is_image() && m.is_noise_gan())
+        {
             let Some(images) = bundle(shipped_set(model)) else {
                 continue; // its loading error is reported above
             };

@@ -57,6 +57,8 @@ pub fn TrainButtons() -> impl IntoView {
                 title="One whole step: k D updates, then G's (→ key)">"Step"</button>
             <button on:click=on_reset>"Reset"</button>
         </div>
+        // Pix2Pix takes whole steps only.
+        <Show when=move || ctx.setup.with(|s| s.model.is_noise_gan())>
         <div class="buttons">
             <button class="secondary" on:click=move |_| single(ctx, Single::Discriminator) disabled=paused>
                 "Update D only"
@@ -65,5 +67,6 @@ pub fn TrainButtons() -> impl IntoView {
                 "Update G only"
             </button>
         </div>
+        </Show>
     }
 }

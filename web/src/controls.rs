@@ -42,13 +42,17 @@ fn pairs<T: Copy>(items: &[T], name: impl Fn(T) -> &'static str) -> Vec<(String,
 /// The whole control panel.
 #[component]
 pub fn Controls() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let noise_gan = move || ctx.setup.with(|s| s.model.is_noise_gan());
     view! {
         <section class="controls" aria-label="Controls">
             <crate::buttons::TrainButtons />
             <DataControls />
             <ModelControls />
-            <TrainingControls />
-            <TrickControls />
+            <Show when=noise_gan fallback=|| view! { <Pix2PixTraining /> }>
+                <TrainingControls />
+                <TrickControls />
+            </Show>
             <DeviceControl />
             <ViewToggles />
         </section>
@@ -211,7 +215,7 @@ fn shipped_model(setup: &Setup, set: ShippedSet) -> Setup {
         ModelChoice::Image(Preset::MnistFast | Preset::FashionFast)
         | ModelChoice::ToyQuadratic
         | ModelChoice::Mlp => setup.with_model(ModelChoice::recommended(set)),
-        ModelChoice::Image(_) => setup.clone(),
+        ModelChoice::Image(_) | ModelChoice::Pix2Pix => setup.clone(),
     }
 }
 
@@ -335,7 +339,21 @@ fn model_note(model: ModelChoice) -> &'static str {
         ModelChoice::Image(Preset::ConditionalDcganSmall) => {
             "The small DCGAN told which class to draw: one grid row per class."
         }
+        ModelChoice::Pix2Pix => {
+            "The Keras tutorial's Pix2Pix at 32×32: G a U-Net (three 5×5 stride-2 convolutions down, three transposed up, each joined to its twin), D four 3×3 convolutions. Fashion: items from their edges; MNIST: digits from their outlines."
+        }
         _ => "",
+    }
+}
+
+/// Pix2Pix trains as the tutorial does: what that is, in words.
+#[component]
+fn Pix2PixTraining() -> impl IntoView {
+    view! {
+        <fieldset data-hide="training">
+            <legend>"Training"</legend>
+            <p class="hint">"As in the Keras tutorial: D by SGD (learning rate 1e-3, momentum 0.9) on half a batch of real images and half of G's outputs; G by Adam (2e-4, β1 0.5) on D's verdict plus 10 × the L1 distance to the real image, summed over pixels; batch 16."</p>
+        </fieldset>
     }
 }
 

@@ -228,6 +228,14 @@ impl Host {
         }
     }
 
+    /// Pix2Pix's output for a drawing on the pad (`28²` values in [0, 1]).
+    pub async fn translate(&mut self, drawing: Vec<f32>) -> Result<Vec<f32>, Failure> {
+        match self.call(Command::Translate(drawing)).await? {
+            Reply::Translated(values) => Ok(values),
+            other => Err(unexpected(&other)),
+        }
+    }
+
     /// One D and one G update, every phase measured.
     pub async fn explain(&mut self) -> Result<Walkthrough, Failure> {
         match self.call(Command::Explain).await? {

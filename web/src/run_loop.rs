@@ -319,6 +319,7 @@ impl Pending {
         sum.g_loss += mean.g_loss * w;
         sum.d_real += mean.d_real * w;
         sum.d_fake += mean.d_fake * w;
+        sum.l1 += mean.l1 * w;
         self.steps += steps;
     }
 
@@ -329,6 +330,7 @@ impl Pending {
         sum.g_loss /= n;
         sum.d_real /= n;
         sum.d_fake /= n;
+        sum.l1 /= n;
         Some(sum)
     }
 }
@@ -341,6 +343,7 @@ fn record(ctx: Ctx, stats: StepValues, quality: crate::trainer::Quality) {
             g_loss: stats.g_loss,
             d_real: stats.d_real,
             d_fake: stats.d_fake,
+            l1: stats.l1,
             quality,
         });
         if h.len() > HISTORY {
@@ -479,6 +482,7 @@ fn show_built(ctx: Ctx, built: &ganvas_session::session::Built) {
         l.step = built.step;
         l.d_loss = None;
         l.g_loss = None;
+        l.l1 = None;
     });
 }
 
@@ -588,6 +592,7 @@ fn diverged(ctx: Ctx, step: u64, at: u64, values: StepValues, back: Result<u64, 
         l.step = step;
         l.d_loss = None;
         l.g_loss = None;
+        l.l1 = None;
     });
     ctx.redraw.set(1);
 }
@@ -611,6 +616,7 @@ fn show_frame(
     if let Some(stats) = pending.take_mean() {
         live.d_loss = Some(stats.d_loss);
         live.g_loss = Some(stats.g_loss);
+        live.l1 = frame.pairs.is_some().then_some(stats.l1);
         record(ctx, stats, frame.quality);
     }
     ctx.live.set(live);

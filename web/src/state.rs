@@ -65,6 +65,8 @@ pub struct Live {
     pub d_loss: Option<f32>,
     /// G's loss, likewise.
     pub g_loss: Option<f32>,
+    /// Pix2Pix's L1 term, likewise (`None` for GANs from noise).
+    pub l1: Option<f32>,
     /// Training speed over the last half second.
     pub steps_per_sec: f64,
 }
@@ -80,6 +82,8 @@ pub struct Point {
     pub d_real: f32,
     /// Mean D(G(z)).
     pub d_fake: f32,
+    /// Pix2Pix's L1 term (0 for GANs from noise).
+    pub l1: f32,
     /// Quality of the fakes at that time.
     pub quality: Quality,
 }

@@ -54,12 +54,19 @@ pub fn StatusLine() -> impl IntoView {
         } else {
             ""
         };
+        // Pix2Pix: the L1 term (per image) beside the losses.
+        let l1 = l.l1.map_or_else(String::new, |v| format!(" · L1 {v:.1}"));
+        // Slow models (a step a second or so) keep a decimal.
+        let rate = if l.steps_per_sec < 10.0 {
+            format!("{:.1}", l.steps_per_sec)
+        } else {
+            format!("{:.0}", l.steps_per_sec)
+        };
         format!(
-            "step {} · D loss {} · G loss {} · {:.0} steps/s · {}{warming}{pausing}",
+            "step {} · D loss {} · G loss {}{l1} · {rate} steps/s · {}{warming}{pausing}",
             l.step,
             loss(l.d_loss),
             loss(l.g_loss),
-            l.steps_per_sec,
             ctx.device.get().label()
         )
     };
@@ -275,9 +282,12 @@ pub fn Charts() -> impl IntoView {
         );
     });
     let images = move || ctx.setup.with(crate::setup::Setup::is_images);
+    let pix2pix = move || ctx.setup.with(|s| !s.model.is_noise_gan());
     paint_effect(quality, move |c| {
         let h = ctx.history.get();
-        let values = if images() {
+        let values = if pix2pix() {
+            column(&h, |p| p.l1)
+        } else if images() {
             column(&h, |p| p.quality.image.map_or(f32::NAN, |q| q.fd))
         } else {
             column(&h, |p| p.quality.js)
@@ -286,7 +296,10 @@ pub fn Charts() -> impl IntoView {
     });
     let latest = move || ctx.frame.with(|f| quality_text(f.quality));
     let quality_title = move || {
-        if images() {
+        if pix2pix() {
+            "The L1 term: how far G's outputs are from the real images (per image, lower is closer)"
+                .into()
+        } else if images() {
             let name = ctx
                 .frame
                 .with(|f| f.images.as_ref().map(|i| i.fd_name.clone()))
@@ -306,7 +319,9 @@ pub fn Charts() -> impl IntoView {
         }>
             <h2>{quality_title}</h2>
         </Show>
-        <canvas node_ref=quality width="480" height="110" aria-label=move || if images() {
+        <canvas node_ref=quality width="480" height="110" aria-label=move || if pix2pix() {
+            "Pix2Pix's L1 term, per image, over training"
+        } else if images() {
             "Fréchet distance of the classifier's features, generated vs real images, over training"
         } else {
             "Jensen–Shannon divergence between real and generated samples over training"

@@ -15,7 +15,7 @@ use ganvas_engine::data::{ImagePairs, LineDrawing, ShippedSet, encode_idx_u8};
 use ganvas_engine::device::{self, BackendKind};
 use ganvas_engine::model::Classifier;
 use ganvas_engine::training::gan::read_many;
-use ganvas_engine::training::{Pix2Pix, Pix2PixConfig, Pix2PixValues};
+use ganvas_engine::training::{Pix2Pix, Pix2PixConfig, StatsAccumulator, StepValues};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -85,12 +85,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         Ok(outputs)
     };
     let mut outputs = reading(&gan, 0)?;
-    let mut last = Pix2PixValues::default();
-    let mut pending = Vec::new();
+    let mut last = StepValues::default();
+    let mut pending = StatsAccumulator::default();
     for step in 1..=args.steps {
-        pending.push(gan.train_step().0);
+        pending.push(gan.train_step());
         if step % READ_EVERY == 0 || step == args.steps {
-            last = mean(&block_on(read_many(std::mem::take(&mut pending)))?);
+            last = block_on(pending.read_mean())?.unwrap_or(last);
             bar.set_message(format!(
                 "D loss {:.3}  G loss {:.1}  L1 {:.1}  D(x) {:.2}  D(G(y)) {:.2}",
                 last.d_loss, last.g_loss, last.l1, last.d_real, last.d_fake
@@ -330,23 +330,4 @@ fn crop_to_u8(values: &[f32], side: usize, border: usize) -> Vec<u8> {
         .into_iter()
         .map(|v| ((v.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8)
         .collect()
-}
-
-/// The mean of several steps' statistics `[5]` each.
-fn mean(steps: &[Vec<f32>]) -> Pix2PixValues {
-    let n = steps.len().max(1) as f32;
-    let sum = steps.iter().fold([0.0_f32; 5], |mut acc, values| {
-        for (a, v) in acc.iter_mut().zip(values) {
-            *a += v;
-        }
-        acc
-    });
-    let [d_loss, g_loss, l1, d_real, d_fake] = sum.map(|v| v / n);
-    Pix2PixValues {
-        d_loss,
-        g_loss,
-        l1,
-        d_real,
-        d_fake,
-    }
 }

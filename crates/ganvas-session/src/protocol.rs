@@ -97,6 +97,9 @@ pub enum Command {
     Single(Single),
     /// What a frame shows. [`Reply::Frame`].
     Frame(Wanted),
+    /// Pix2Pix's output for a drawing on the pad, `28²` values in [0, 1] (1 where drawn).
+    /// [`Reply::Translated`].
+    Translate(#[serde(with = "bulk::floats")] Vec<f32>),
     /// One D and one G update, every phase measured. [`Reply::Walkthrough`].
     Explain,
     /// The model's parts, for a link or a file. [`Reply::Snapshot`].
@@ -136,6 +139,8 @@ pub enum Reply {
     Stats(StepValues),
     /// A frame.
     Frame(Box<Frame>),
+    /// Pix2Pix's output for the drawing, in the drawing's units.
+    Translated(#[serde(with = "bulk::floats")] Vec<f32>),
     /// The explain mode's measurements.
     Walkthrough(Walkthrough),
     /// The parts asked for.
@@ -261,6 +266,7 @@ impl Session {
                 .frame(wanted)
                 .await
                 .map(|frame| Reply::Frame(Box::new(frame))),
+            Command::Translate(drawing) => self.translate(&drawing).await.map(Reply::Translated),
             Command::Explain => self.explain().await.map(Reply::Walkthrough),
             Command::Snapshot(parts) => self
                 .snapshot(parts)
@@ -269,7 +275,10 @@ impl Session {
             Command::Checkpoint { older_than_ms } => {
                 let due = match older_than_ms {
                     Some(ms) => self.checkpoint_due(ms),
-                    None => self.trainer().is_some() && self.checkpoint_step() != Some(self.step()),
+                    None => {
+                        self.trainer().is_some_and(|t| t.gan().is_some())
+                            && self.checkpoint_step() != Some(self.step())
+                    }
                 };
                 if due {
                     self.checkpoint()

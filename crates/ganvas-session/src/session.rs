@@ -255,7 +255,7 @@ impl Session {
 
     /// The model's step count (0 without one).
     pub fn step(&self) -> u64 {
-        self.trainer.as_ref().map_or(0, |t| t.gan.step_count())
+        self.trainer.as_ref().map_or(0, Trainer::step_count)
     }
 
     fn trainer_mut(&mut self) -> Result<&mut Trainer> {
@@ -290,7 +290,7 @@ impl Session {
 
     fn keep(&mut self, trainer: Trainer, basis: Basis) -> Built {
         let built = Built {
-            step: trainer.gan.step_count(),
+            step: trainer.step_count(),
             scene: trainer.points_scene(),
         };
         self.trainer = Some(trainer);
@@ -347,7 +347,7 @@ impl Session {
         let steps = trainer.run_for(budget_ms, max_updates, clock);
         match trainer.read_stats().await? {
             Some(values) if !values.is_finite() => {
-                let at = trainer.gan.step_count();
+                let at = trainer.step_count();
                 let back = self.roll_back().map_err(|e| e.to_string());
                 Ok(Trained::Diverged { at, values, back })
             }
@@ -363,7 +363,17 @@ impl Session {
 
     /// One manual update; its statistics are read by the caller.
     pub fn single(&mut self, what: Single) -> Result<StepStats> {
-        Ok(self.trainer_mut()?.single(what))
+        Ok(self.trainer_mut()?.single(what)?)
+    }
+
+    /// G's output for a drawing on the pad (Pix2Pix): `28²` values in [0, 1], 1 where drawn.
+    pub async fn translate(&self, drawing: &[f32]) -> Result<Vec<f32>> {
+        Ok(self
+            .trainer
+            .as_ref()
+            .ok_or(SessionError::NoModel)?
+            .translate(drawing)
+            .await?)
     }
 
     /// Reads what a frame shows.
@@ -377,19 +387,21 @@ impl Session {
     }
 
     /// Reads the model's `parts` to the host.
+    /// Pix2Pix has no snapshot yet (share format v1 holds one generator from noise).
     pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
-        Ok(self
-            .trainer
-            .as_ref()
-            .ok_or(SessionError::NoModel)?
-            .gan
-            .snapshot(parts)
-            .await?)
+        let trainer = self.trainer.as_ref().ok_or(SessionError::NoModel)?;
+        let gan = trainer.gan().ok_or_else(|| {
+            Error::Config(
+                "Pix2Pix models cannot be saved to links or files yet: they hold two networks of a kind the file format does not know".into(),
+            )
+        })?;
+        Ok(gan.snapshot(parts).await?)
     }
 
     /// Whether a checkpoint is due: the model has none yet, or the last is `interval_ms` old.
+    /// Never for Pix2Pix, which has no snapshot yet.
     pub fn checkpoint_due(&self, interval_ms: f64) -> bool {
-        self.trainer.is_some()
+        self.trainer.as_ref().is_some_and(|t| t.gan().is_some())
             && self
                 .checkpoint
                 .as_ref()
@@ -433,7 +445,7 @@ impl Session {
         )?;
         // Settings the engine refuses leave the checkpoint's own.
         let _ = restored.retune(&basis.setup);
-        let step = restored.gan.step_count();
+        let step = restored.step_count();
         self.trainer = Some(restored);
         Ok(step)
     }

@@ -1,10 +1,10 @@
 //! Everything the controls choose, and the GAN configuration it makes.
 
-use ganvas_engine::data::{ShippedSet, Toy2d};
+use ganvas_engine::data::{LineDrawing, ShippedSet, Toy2d};
 use ganvas_engine::model::{Activation, DiscriminatorConfig, GeneratorConfig, NoiseKind};
 use ganvas_engine::optim::{OptimizerConfig, OptimizerKind};
 use ganvas_engine::preset::{Preset, custom_mlp};
-use ganvas_engine::training::{GanConfig, TrainConfig};
+use ganvas_engine::training::{GanConfig, Pix2PixConfig, TrainConfig};
 use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,13 @@ pub enum ModelChoice {
     Mlp,
     /// One of the engine's image presets (MLP GANs, DCGANs, conditional GANs).
     Image(Preset),
+    /// Pix2Pix as the Keras tutorial builds it: a U-Net turns a line drawing of each image
+    /// (Sobel edges of Fashion items, outlines of MNIST digits) into the image.
+    Pix2Pix,
 }
+
+/// The Pix2Pix menu entry.
+const PIX2PIX_LABEL: &str = "pix2pix (Keras tutorial: a U-Net fills in line drawings)";
 
 /// The image presets, in menu order, with what the menu says of each: the recommended ones
 /// first, then the tutorials'.
@@ -72,6 +78,7 @@ impl ModelChoice {
             IMAGE_MENU
                 .iter()
                 .map(|(preset, label)| (preset.name().to_string(), (*label).to_string()))
+                .chain([("pix2pix".to_string(), PIX2PIX_LABEL.to_string())])
                 .collect()
         } else {
             vec![
@@ -86,6 +93,7 @@ impl ModelChoice {
         match value {
             "toy-quadratic" => Some(ModelChoice::ToyQuadratic),
             "mlp" => Some(ModelChoice::Mlp),
+            "pix2pix" => Some(ModelChoice::Pix2Pix),
             _ => IMAGE_MENU
                 .iter()
                 .find(|(preset, _)| preset.name() == value)
@@ -99,12 +107,18 @@ impl ModelChoice {
             ModelChoice::ToyQuadratic => "toy-quadratic",
             ModelChoice::Mlp => "mlp",
             ModelChoice::Image(preset) => preset.name(),
+            ModelChoice::Pix2Pix => "pix2pix",
         }
     }
 
     /// Whether the model makes images.
     pub fn is_image(self) -> bool {
-        matches!(self, ModelChoice::Image(_))
+        matches!(self, ModelChoice::Image(_) | ModelChoice::Pix2Pix)
+    }
+
+    /// Whether the model learns from noise (every model but Pix2Pix, which translates images).
+    pub fn is_noise_gan(self) -> bool {
+        self != ModelChoice::Pix2Pix
     }
 }
 
@@ -175,8 +189,13 @@ impl Default for Setup {
 impl Setup {
     /// A setup with `model`'s own noise and training settings.
     pub fn for_model(model: ModelChoice, shape: MlpShape, dataset: Toy2d) -> Self {
-        let base = base_config(model, shape, NoiseKind::Uniform, 2, 7)
-            .expect("the default shapes are valid");
+        // Pix2Pix has its own configuration: its noise and training fields keep the DCGAN
+        // tutorial's (unused, and not offered by the page), ready for the next model.
+        let base = match model {
+            ModelChoice::Pix2Pix => Ok(Preset::Dcgan.config(7)),
+            _ => base_config(model, shape, NoiseKind::Uniform, 2, 7),
+        }
+        .expect("the default shapes are valid");
         Setup {
             dataset,
             images: ImageSource::Shipped(ShippedSet::Mnist),
@@ -204,7 +223,29 @@ impl Setup {
         self.model.is_image()
     }
 
-    /// The full configuration.
+    /// Pix2Pix's configuration (the tutorial's, with this seed) and the line drawings it
+    /// learns from: edges of Fashion items, outlines of MNIST digits.
+    pub fn pix2pix_config(&self) -> Result<(Pix2PixConfig, LineDrawing)> {
+        if self.model != ModelChoice::Pix2Pix {
+            return Err(Error::Config(format!(
+                "{} is not Pix2Pix",
+                self.model.value()
+            )));
+        }
+        let drawing = match self.images {
+            ImageSource::Shipped(ShippedSet::Fashion) => LineDrawing::Edges,
+            ImageSource::Shipped(ShippedSet::Mnist) => LineDrawing::Outline,
+            ImageSource::Uploaded => {
+                return Err(Error::Config(
+                    "Pix2Pix learns a shipped set from line drawings of it: choose MNIST or Fashion-MNIST"
+                        .into(),
+                ));
+            }
+        };
+        Ok((Pix2PixConfig::tutorial().with_seed(self.seed), drawing))
+    }
+
+    /// The full configuration of a noise GAN (Pix2Pix has [`Setup::pix2pix_config`]).
     pub fn gan_config(&self) -> Result<GanConfig> {
         if !self.model.is_image() && !(1..=64).contains(&self.noise_dim) {
             return Err(Error::Config("the noise dimension must be 1–64".into()));
@@ -239,6 +280,9 @@ fn base_config(
     match model {
         ModelChoice::ToyQuadratic => Ok(Preset::ToyQuadratic.config(seed)),
         ModelChoice::Image(preset) => Ok(preset.config(seed)),
+        ModelChoice::Pix2Pix => Err(Error::Config(
+            "Pix2Pix is not a noise GAN: it has its own configuration".into(),
+        )),
         ModelChoice::Mlp => {
             let mut config = custom_mlp(
                 shape.layers,

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use burn::tensor::Device;
-use ganvas_engine::Result;
 use ganvas_engine::snapshot::Snapshot;
-use ganvas_engine::training::{DataSource, Gan, StatsAccumulator, StepStats, StepValues};
+use ganvas_engine::training::{DataSource, Gan, Pix2Pix, StatsAccumulator, StepStats, StepValues};
+use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView};
+use crate::images::pairs::training_pairs;
+use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView, PairFrame, PairScene};
 pub use crate::points::{
     FRAME_SAMPLES, FeatureView, HEAT_CELLS, MANIFOLD_SIDE, PointScene, Quality, Walkthrough,
     centroid,
@@ -74,6 +75,8 @@ pub struct Frame {
     pub quality: Quality,
     /// The image views (image GANs only).
     pub images: Option<Arc<ImageFrame>>,
+    /// The Pix2Pix view (Pix2Pix only).
+    pub pairs: Option<Arc<PairFrame>>,
 }
 
 /// What a single manual update trains.
@@ -93,15 +96,32 @@ pub enum Scene {
     Points(Box<PointScene>),
     /// An image GAN: sample grids, interpolation, classifier scores.
     Images(Box<ImageScene>),
+    /// Pix2Pix: held-out rows of input | output | target, the drawing pad.
+    Pairs(Box<PairScene>),
+}
+
+/// What is trained.
+pub enum Model {
+    /// A GAN from noise: 2D, image, conditional.
+    Noise(Box<Gan>),
+    /// Pix2Pix: a U-Net that translates images, and its discriminator.
+    Pix2Pix(Box<Pix2Pix>),
 }
 
 /// A GAN in training, with what its views show (owned by a [`crate::session::Session`]).
 pub struct Trainer {
-    /// The GAN.
-    pub gan: Gan,
+    /// The model.
+    pub model: Model,
     acc: StatsAccumulator,
     /// What the views show.
     pub scene: Scene,
+}
+
+/// Why Pix2Pix refuses what a noise GAN does.
+fn not_for_pix2pix(what: &str) -> Error {
+    Error::Config(format!(
+        "{what} is for GANs from noise; Pix2Pix trains as the Keras tutorial does"
+    ))
 }
 
 impl Trainer {
@@ -113,6 +133,18 @@ impl Trainer {
         fixed_bounds: Option<[f32; 4]>,
         images: Option<&ImageBundle>,
     ) -> Result<Self> {
+        if !setup.model.is_noise_gan() {
+            let (config, drawing) = setup.pix2pix_config()?;
+            let bundle = images.ok_or_else(|| {
+                Error::Config("Pix2Pix learns images: choose MNIST or Fashion-MNIST".into())
+            })?;
+            let pix2pix = Pix2Pix::new(config, &training_pairs(bundle, drawing), device)?;
+            return Ok(Self {
+                model: Model::Pix2Pix(Box::new(pix2pix)),
+                acc: StatsAccumulator::default(),
+                scene: Scene::Pairs(Box::new(PairScene::new(bundle, drawing, device)?)),
+            });
+        }
         let config = setup.gan_config()?;
         let data = data_source(setup, &config.model, images, device)?;
         let gan = Gan::new(config, data, device)?;
@@ -149,24 +181,75 @@ impl Trainer {
             )?)),
         };
         Ok(Self {
-            gan,
+            model: Model::Noise(Box::new(gan)),
             acc: StatsAccumulator::default(),
             scene,
         })
+    }
+
+    /// The GAN from noise, unless this is Pix2Pix.
+    pub fn gan(&self) -> Option<&Gan> {
+        match &self.model {
+            Model::Noise(gan) => Some(gan),
+            Model::Pix2Pix(_) => None,
+        }
+    }
+
+    /// Examples per batch.
+    pub fn batch_size(&self) -> usize {
+        match &self.model {
+            Model::Noise(gan) => gan.config().train.batch_size,
+            Model::Pix2Pix(pix2pix) => pix2pix.config().batch_size,
+        }
+    }
+
+    /// Network updates in one step (Pix2Pix: one of D and one of G, queued as one).
+    pub fn updates_per_step(&self) -> usize {
+        match &self.model {
+            Model::Noise(gan) => gan.updates_per_step(),
+            Model::Pix2Pix(_) => 1,
+        }
+    }
+
+    /// Steps taken.
+    pub fn step_count(&self) -> u64 {
+        match &self.model {
+            Model::Noise(gan) => gan.step_count(),
+            Model::Pix2Pix(pix2pix) => pix2pix.step_count(),
+        }
     }
 
     /// The real points and plot area of a 2D session.
     pub fn points_scene(&self) -> Option<(Vec<[f32; 2]>, [f32; 4])> {
         match &self.scene {
             Scene::Points(points) => Some((points.real.clone(), points.bounds)),
-            Scene::Images(_) => None,
+            Scene::Images(_) | Scene::Pairs(_) => None,
         }
     }
 
     /// Applies loss, optimisers, batch, k and tricks from `setup` without a reset; settings
-    /// the engine refuses change nothing.
+    /// the engine refuses change nothing. Pix2Pix keeps the tutorial's and refuses.
     pub fn retune(&mut self, setup: &Setup) -> Result<()> {
-        self.gan.set_train_config(setup.train.clone())
+        match &mut self.model {
+            Model::Noise(gan) => gan.set_train_config(setup.train.clone()),
+            Model::Pix2Pix(_) => Err(not_for_pix2pix("Changing the loss, optimisers or batch")),
+        }
+    }
+
+    /// Queues one network update: `Some` when it finished a whole step.
+    fn update(&mut self) -> Option<StepStats> {
+        match &mut self.model {
+            Model::Noise(gan) => gan.train_update(),
+            Model::Pix2Pix(pix2pix) => Some(pix2pix.train_step()),
+        }
+    }
+
+    /// Queues one whole step.
+    fn step(&mut self) -> StepStats {
+        match &mut self.model {
+            Model::Noise(gan) => gan.train_step(),
+            Model::Pix2Pix(pix2pix) => pix2pix.train_step(),
+        }
     }
 
     /// Queues single network updates until `budget_ms` has passed (`now` gives milliseconds)
@@ -175,7 +258,7 @@ impl Trainer {
         let start = now();
         let mut steps = 0;
         for _ in 0..max_updates.max(1) {
-            if let Some(stats) = self.gan.train_update() {
+            if let Some(stats) = self.update() {
                 self.acc.push(stats);
                 steps += 1;
             }
@@ -189,7 +272,8 @@ impl Trainer {
     /// Queues `n` whole steps (benchmarks), their statistics averaged into the next read.
     pub fn train_steps(&mut self, n: usize) {
         for _ in 0..n {
-            self.acc.push(self.gan.train_step());
+            let stats = self.step();
+            self.acc.push(stats);
         }
     }
 
@@ -199,27 +283,43 @@ impl Trainer {
     }
 
     /// One manual update; its statistics are returned, not averaged into the next frame's.
-    pub fn single(&mut self, what: Single) -> StepStats {
-        match what {
-            Single::Step => self.gan.train_step(),
-            Single::Discriminator => self.gan.train_discriminator_only(),
-            Single::Generator => self.gan.train_generator_only(),
+    /// Pix2Pix takes whole steps only.
+    pub fn single(&mut self, what: Single) -> Result<StepStats> {
+        match (&mut self.model, what) {
+            (_, Single::Step) => Ok(self.step()),
+            (Model::Noise(gan), Single::Discriminator) => Ok(gan.train_discriminator_only()),
+            (Model::Noise(gan), Single::Generator) => Ok(gan.train_generator_only()),
+            (Model::Pix2Pix(_), _) => Err(not_for_pix2pix("Updating one network alone")),
         }
     }
 
     /// Reads what a frame shows, in one round of transfers (plus one for a classifier score).
     pub async fn frame(&mut self, wanted: Wanted) -> Result<Frame> {
-        match &mut self.scene {
-            Scene::Points(points) => points.frame(&mut self.gan, wanted).await,
-            Scene::Images(images) => images.frame(&mut self.gan, wanted).await,
+        match (&mut self.scene, &mut self.model) {
+            (Scene::Points(points), Model::Noise(gan)) => points.frame(gan, wanted).await,
+            (Scene::Images(images), Model::Noise(gan)) => images.frame(gan, wanted).await,
+            (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => pairs.frame(pix2pix, wanted).await,
+            _ => Err(Error::Config("the views do not match the model".into())),
+        }
+    }
+
+    /// G's output for a drawing on the pad (Pix2Pix): `28²` values in [0, 1], 1 where drawn.
+    pub async fn translate(&self, drawing: &[f32]) -> Result<Vec<f32>> {
+        match (&self.scene, &self.model) {
+            (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => {
+                pairs.translate_drawing(pix2pix, drawing).await
+            }
+            _ => Err(Error::Config(
+                "only Pix2Pix turns drawings into images; choose pix2pix".into(),
+            )),
         }
     }
 
     /// Runs one D update and one G update, measuring every phase (2D GANs only).
     pub async fn explain(&mut self) -> Result<Walkthrough> {
-        match &mut self.scene {
-            Scene::Points(points) => points.explain(&mut self.gan).await,
-            Scene::Images(_) => Err(ganvas_engine::Error::Config(
+        match (&mut self.scene, &mut self.model) {
+            (Scene::Points(points), Model::Noise(gan)) => points.explain(gan).await,
+            _ => Err(Error::Config(
                 "explain mode walks through 2D GANs; choose a 2D dataset".into(),
             )),
         }
@@ -238,17 +338,17 @@ fn data_source(
         (DataShape::Points2d, None) => Ok(DataSource::points(setup.dataset.clone())),
         (DataShape::Image(side), Some(bundle)) => {
             if bundle.split.train.rows != side {
-                return Err(ganvas_engine::Error::ShapeMismatch(format!(
+                return Err(Error::ShapeMismatch(format!(
                     "this model makes {side}×{side} images; the data is {}×{}",
                     bundle.split.train.rows, bundle.split.train.cols
                 )));
             }
             DataSource::images(&bundle.split.train, model.classes, device)
         }
-        (DataShape::Points2d, Some(_)) => Err(ganvas_engine::Error::Config(
+        (DataShape::Points2d, Some(_)) => Err(Error::Config(
             "this model makes 2D points; choose a 2D dataset".into(),
         )),
-        (DataShape::Image(_), None) => Err(ganvas_engine::Error::Config(
+        (DataShape::Image(_), None) => Err(Error::Config(
             "this model makes images; choose MNIST or Fashion-MNIST".into(),
         )),
     }

@@ -39,3 +39,11 @@ fn an_image_trainer_reads_grids_and_scores_on_every_device() {
         futures_lite::future::block_on(checks::image_frame(&device));
     }
 }
+
+#[test]
+fn a_pix2pix_trainer_reads_its_rows_and_translates_a_drawing_on_every_device() {
+    for (name, device) in devices() {
+        eprintln!("pix2pix frame on {name}");
+        futures_lite::future::block_on(checks::pix2pix_frame(&device));
+    }
+}

@@ -401,6 +401,112 @@ fn an_image_run_trains_on_the_images_sent_once() {
 }
 
 #[test]
+fn a_pix2pix_run_trains_translates_a_drawing_and_says_why_it_is_not_saved() {
+    let _alone = alone();
+    let mut worker = Worker::new();
+    let setup = Setup::default().with_model(ModelChoice::Pix2Pix);
+    let (reply, _) = worker.ask(Command::Build {
+        setup: setup.clone(),
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.contains("MNIST")),
+        "without images Pix2Pix says what it needs: {reply:?}"
+    );
+    worker.ask(Command::Images(Some(Rc::new(checks::tiny_bundle()))));
+    let (reply, _) = worker.ask(Command::Build {
+        setup: setup.clone(),
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Built(ref b) if b.step == 0),
+        "{reply:?}"
+    );
+    let (reply, _) = worker.ask(Command::Train {
+        budget_ms: f64::INFINITY,
+        max_updates: 3,
+    });
+    let Reply::Trained(Trained::Steps {
+        steps: 3,
+        mean: Some(mean),
+    }) = reply
+    else {
+        panic!("{reply:?}")
+    };
+    assert!(mean.l1 > 0.0, "{mean:?}");
+
+    let (reply, size) = worker.ask(Command::Frame(Wanted::default()));
+    let Reply::Frame(frame) = reply else {
+        panic!("{reply:?}")
+    };
+    let pairs = frame
+        .pairs
+        .as_ref()
+        .expect("rows of input | output | target");
+    let values = pairs.inputs.len() + pairs.outputs.len() + pairs.targets.len();
+    println!("# protocol: pix2pix frame: {size} bytes, {values} floats");
+    assert!(
+        size <= 4 * values + 4096,
+        "{size} bytes for {values} floats"
+    );
+
+    let drawing: Vec<f32> = (0..784)
+        .map(|i| if i % 28 == 14 { 1.0 } else { 0.0 })
+        .collect();
+    let (reply, size) = worker.ask(Command::Translate(drawing));
+    let Reply::Translated(output) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(output.len(), 784);
+    assert!(
+        size <= 4 * 784 + 256,
+        "a drawing's answer is one block: {size} bytes"
+    );
+
+    // What Pix2Pix cannot do yet is refused in words, and the run stays.
+    for command in [
+        Command::Single(Single::Discriminator),
+        Command::Snapshot(SnapshotParts::ALL),
+        Command::Retune(setup.clone()),
+        Command::Explain,
+    ] {
+        let (reply, _) = worker.ask(command.clone());
+        assert!(
+            matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.len() > 20),
+            "{command:?}: {reply:?}"
+        );
+    }
+    assert_eq!(
+        worker
+            .ask(Command::Checkpoint {
+                older_than_ms: None
+            })
+            .0,
+        Reply::Checkpoint(None),
+        "no checkpoint is attempted"
+    );
+    assert_eq!(
+        worker
+            .ask(Command::Checkpoint {
+                older_than_ms: Some(0.0)
+            })
+            .0,
+        Reply::Checkpoint(None)
+    );
+    assert_eq!(worker.session.step(), 3);
+    // A noise GAN is told it cannot translate.
+    worker.ask(Command::Build {
+        setup: Setup::default(),
+        bounds: None,
+    });
+    let (reply, _) = worker.ask(Command::Translate(vec![0.0; 784]));
+    assert!(
+        matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.contains("pix2pix")),
+        "{reply:?}"
+    );
+}
+
+#[test]
 fn a_damaged_message_is_refused() {
     let _alone = alone();
     let request = Request {

@@ -3,6 +3,7 @@
 //! frame are the session crate's.
 
 pub mod load;
+pub mod pad;
 pub mod timelapse;
 pub mod upload;
 pub mod views;

@@ -17,7 +17,7 @@ pub use classifier::{ClassifierTrainConfig, ClassifierTrainer, accuracy};
 pub use config::{TrainConfig, Tricks};
 pub use data_source::DataSource;
 pub use gan::{Gan, GanConfig};
-pub use pix2pix::{Pix2Pix, Pix2PixConfig, Pix2PixStats, Pix2PixValues};
+pub use pix2pix::{Pix2Pix, Pix2PixConfig};
 pub use stats::{StatsAccumulator, StepStats, StepValues};
 pub use step::{gradient_penalty, penalty_at};
 pub use validate::Budget;

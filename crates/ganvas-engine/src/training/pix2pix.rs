@@ -19,7 +19,8 @@ use burn::optim::GradientsParams;
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
-use super::gan::{read_many, tensor_2d};
+use super::gan::tensor_2d;
+use super::stats::StepStats;
 use super::step::untracked;
 use crate::data::ImagePairs;
 use crate::error::{Error, Result};
@@ -113,44 +114,6 @@ struct DevicePairs {
     /// Targets in [−1, 1] `[len, side²]`.
     targets: Tensor<2>,
     len: usize,
-}
-
-/// One Pix2Pix step's statistics, read back.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Pix2PixValues {
-    /// D's loss.
-    pub d_loss: f32,
-    /// G's whole loss (adversarial + λ·L1).
-    pub g_loss: f32,
-    /// The L1 term before λ: per-image pixel sum of |target − output|, averaged.
-    pub l1: f32,
-    /// Mean D(x) on real targets, a probability.
-    pub d_real: f32,
-    /// Mean D(G(y)) on outputs, a probability.
-    pub d_fake: f32,
-}
-
-/// One step's statistics as a device tensor `[5]` (see [`Pix2PixValues`]).
-#[derive(Debug, Clone)]
-pub struct Pix2PixStats(pub Tensor<1>);
-
-impl Pix2PixStats {
-    /// Reads the statistics back in one transfer.
-    pub async fn read(self) -> Result<Pix2PixValues> {
-        let values = read_many(vec![self.0])
-            .await?
-            .pop()
-            .ok_or_else(|| Error::Readback("no statistics".into()))?;
-        let [d_loss, g_loss, l1, d_real, d_fake] = <[f32; 5]>::try_from(values.as_slice())
-            .map_err(|_| Error::Readback("expected 5 statistics".into()))?;
-        Ok(Pix2PixValues {
-            d_loss,
-            g_loss,
-            l1,
-            d_real,
-            d_fake,
-        })
-    }
 }
 
 /// A Pix2Pix GAN in training on one device.
@@ -249,8 +212,10 @@ impl Pix2Pix {
         )
     }
 
-    /// One step: D's update, then G's. Returns the statistics without reading them back.
-    pub fn train_step(&mut self) -> Pix2PixStats {
+    /// One step: D's update, then G's. Returns the statistics without reading them back: the
+    /// losses, D's mean probabilities on real targets and on outputs, and the L1 term
+    /// ([`StepValues::l1`](super::StepValues::l1)); the noise GANs' other slots are 0.
+    pub fn train_step(&mut self) -> StepStats {
         let batch = self.config.batch_size;
         let half = batch / 2;
 
@@ -277,13 +242,17 @@ impl Pix2Pix {
         let outputs = self.generator.forward(inputs, true);
         let judged = self.discriminator.forward(outputs.clone(), true);
         let (g_loss, l1) = pix2pix_generator(judged, outputs, targets, self.config.l1_weight);
+        let zero = d_real.zeros_like();
         let stats = Tensor::cat(
             vec![
                 d_loss.detach(),
                 g_loss.clone().detach(),
-                l1.detach(),
                 d_real,
                 d_fake,
+                zero.clone(),
+                zero.clone(),
+                zero,
+                l1.detach(),
             ],
             0,
         );
@@ -294,7 +263,13 @@ impl Pix2Pix {
             grads,
         );
         self.step += 1;
-        Pix2PixStats(stats)
+        StepStats(stats)
+    }
+
+    /// D's probability that each image `[n, side²]` (on the device without autodiff, as
+    /// [`Pix2Pix::translate`] returns them) is a real target; dropout off.
+    pub fn judge(&self, images: Tensor<2>) -> Tensor<2> {
+        sigmoid(self.discriminator.valid().forward(images, false))
     }
 
     /// G's outputs for `inputs` `[n, side²]` in [−1, 1], without autodiff: batch norm by its
@@ -391,7 +366,7 @@ mod tests {
         let device = device::cpu();
         let pairs = squares(&mut Rng::new(1));
         let mut gan = Pix2Pix::new(small(3), &pairs, &device).expect("builds");
-        let read = |stats: Pix2PixStats| block_on(stats.read()).expect("reads");
+        let read = |stats: StepStats| block_on(stats.read()).expect("reads");
         let first = read(gan.train_step());
         let mut last = first;
         for _ in 0..150 {

@@ -8,7 +8,7 @@ use super::gan::read_f32;
 use crate::error::{Error, Result};
 
 /// Number of values in a [`StepStats`] tensor.
-pub const STAT_COUNT: usize = 7;
+pub const STAT_COUNT: usize = 8;
 
 /// One step's statistics as a device tensor `[STAT_COUNT]`; reading it is the caller's choice.
 #[derive(Debug, Clone)]
@@ -32,6 +32,10 @@ pub struct StepValues {
     pub gradient_penalty: f32,
     /// Share of real samples whose class D names correctly (conditional GANs; 0 otherwise).
     pub class_accuracy: f32,
+    /// Pix2Pix's L1 term before its weight: the per-image pixel sum of |target − output|,
+    /// averaged over the batch (0 for noise GANs).
+    #[serde(default)]
+    pub l1: f32,
 }
 
 impl StepValues {
@@ -44,6 +48,7 @@ impl StepValues {
             critic_gap,
             gradient_penalty,
             class_accuracy,
+            l1,
         ] = <[f32; STAT_COUNT]>::try_from(values)
             .map_err(|_| Error::Readback(format!("expected {STAT_COUNT} statistics")))?;
         Ok(Self {
@@ -54,6 +59,7 @@ impl StepValues {
             critic_gap,
             gradient_penalty,
             class_accuracy,
+            l1,
         })
     }
 
@@ -67,6 +73,7 @@ impl StepValues {
             self.critic_gap,
             self.gradient_penalty,
             self.class_accuracy,
+            self.l1,
         ]
         .iter()
         .all(|v| v.is_finite())

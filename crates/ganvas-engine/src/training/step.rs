@@ -69,6 +69,7 @@ impl Gan {
             .unwrap_or_else(|| self.discriminator_eval_stats());
         let g_loss = done.g_loss.unwrap_or_else(|| d_stats.loss.zeros_like());
         self.step += 1;
+        let no_l1 = g_loss.zeros_like();
         Some(StepStats(Tensor::cat(
             vec![
                 d_stats.loss,
@@ -78,6 +79,7 @@ impl Gan {
                 d_stats.gap,
                 d_stats.penalty,
                 d_stats.class_accuracy,
+                no_l1,
             ],
             0,
         )))
@@ -95,12 +97,13 @@ impl Gan {
         StepStats(Tensor::cat(
             vec![
                 d_stats.loss,
-                zero,
+                zero.clone(),
                 d_stats.real,
                 d_stats.fake,
                 d_stats.gap,
                 d_stats.penalty,
                 d_stats.class_accuracy,
+                zero,
             ],
             0,
         ))
@@ -114,6 +117,7 @@ impl Gan {
             vec![
                 zero.clone(),
                 g_loss,
+                zero.clone(),
                 zero.clone(),
                 zero.clone(),
                 zero.clone(),

@@ -1,6 +1,7 @@
 //! Image GANs in a session: the training set with what scores it, what the image views ask
 //! for, and what they draw ([`ImageFrame`], read by [`scene::ImageScene`]).
 
+pub mod pairs;
 pub mod scene;
 
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use ganvas_engine::data::SplitSet;
 use ganvas_engine::preset::IMAGE_CLASSES;
 use serde::{Deserialize, Serialize};
 
+pub use pairs::{PairFrame, PairScene, PairScore};
 pub use scene::ImageScene;
 
 /// A training set in the page, with what scores it.

@@ -169,6 +169,7 @@ impl PointScene {
             d_fake,
             quality,
             images: None,
+            pairs: None,
         })
     }
 

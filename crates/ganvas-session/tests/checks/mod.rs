@@ -152,3 +152,70 @@ pub async fn image_frame(device: &burn::tensor::Device) {
         "the sliders move the sample"
     );
 }
+
+/// Pix2Pix on `device` learns the blobs from their outlines: it trains, reads its statistics
+/// (the L1 term among them), a frame of held-out rows with D's verdicts and a score, and turns
+/// a drawing into an image; a drawing of the wrong size is refused in words.
+pub async fn pix2pix_frame(device: &burn::tensor::Device) {
+    use ganvas_session::images::pairs::PAIR_ROWS;
+
+    let bundle = tiny_bundle();
+    let setup = Setup::default().with_model(ModelChoice::Pix2Pix);
+    let mut trainer = Trainer::new(&setup, device, None, Some(&bundle)).expect("Pix2Pix builds");
+    assert!(trainer.gan().is_none() && trainer.points_scene().is_none());
+    trainer.train_steps(2);
+    assert_eq!(trainer.step_count(), 2);
+    let stats = trainer
+        .read_stats()
+        .await
+        .expect("read")
+        .expect("two steps");
+    assert!(stats.is_finite(), "{stats:?}");
+    assert!(stats.l1 > 0.0, "the L1 term is read: {stats:?}");
+    assert!((0.0..=1.0).contains(&stats.d_real) && (0.0..=1.0).contains(&stats.d_fake));
+    let wanted = Wanted {
+        score: true,
+        ..Wanted::default()
+    };
+    let frame = trainer.frame(wanted).await.expect("a frame");
+    assert!(frame.images.is_none());
+    let pairs = frame.pairs.clone().expect("the Pix2Pix view");
+    assert_eq!((pairs.side, pairs.drawing.as_str()), (28, "outlines"));
+    for rows in [&pairs.inputs[..], &pairs.outputs, &pairs.targets] {
+        assert_eq!(rows.len(), PAIR_ROWS * 784);
+        assert!(rows.iter().all(|v| (-1.0..=1.0).contains(v)));
+    }
+    assert_eq!(pairs.row_classes.len(), PAIR_ROWS);
+    assert_eq!(
+        (frame.d_real.len(), frame.d_fake.len()),
+        (PAIR_ROWS, PAIR_ROWS)
+    );
+    assert!(
+        frame
+            .d_real
+            .iter()
+            .chain(&frame.d_fake)
+            .all(|p| (0.0..=1.0).contains(p))
+    );
+    let score = pairs.score.expect("scored");
+    assert_eq!((score.step, score.pairs), (2, 50));
+    assert!(score.l1 > 0.0 && score.pixel_error > 0.0 && score.pixel_error <= 1.0);
+    let accuracy = score
+        .target_accuracy
+        .expect("a classifier fits 28×28 images");
+    assert!(accuracy > 0.0, "the blobs' own class is found sometimes");
+
+    // A stroke on the pad comes back as an image of the same size, in the pad's units.
+    let mut drawing = vec![0.0_f32; 784];
+    for x in 8..20 {
+        drawing[14 * 28 + x] = 1.0;
+    }
+    let output = trainer
+        .translate(&drawing)
+        .await
+        .expect("a drawing translates");
+    assert_eq!(output.len(), 784);
+    assert!(output.iter().all(|v| (0.0..=1.0).contains(v)));
+    let refused = trainer.translate(&[0.5; 10]).await.expect_err("10 values");
+    assert!(refused.to_string().contains("28×28"), "{refused}");
+}

@@ -1,0 +1,104 @@
+// Pix2Pix in the page: Fashion items from their edges. The held-out rows and the score appear,
+// training changes G's outputs, a drawing on the pad is filled in (and filled in again as G
+// trains), the settings link opens Pix2Pix in a fresh page, and what it cannot do yet (a
+// link or file with the model) is disabled with a reason. On the CPU and on WebGPU.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  serve, launch, open, status, waitForStep, screenshot, settledStep,
+} from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const rows = (page) => page.getByLabel("Held-out pairs: the drawing, G's output and the real image in each row");
+const pad = (page) => page.getByLabel('Drawing pad: draw with the mouse or a finger');
+const padOutput = (page) => page.getByLabel("G's output for the drawing");
+const pixels = (locator) => locator.evaluate((c) => c.toDataURL());
+
+/** Chooses Fashion-MNIST and Pix2Pix; resolves once the held-out pairs are scored. */
+async function choosePix2Pix(page) {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('fashion');
+  await page.getByRole('progressbar').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.getByLabel('Model', { exact: true }).selectOption('pix2pix');
+  await rows(page).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Held-out score').filter({ hasText: /L1 [\d.]+ per image/ })
+    .waitFor({ timeout: 180_000 });
+}
+
+/** Draws a shoe-like outline on the pad with the mouse. */
+async function drawOutline(page) {
+  await pad(page).scrollIntoViewIfNeeded();
+  const box = await pad(page).boundingBox();
+  const at = (x, y) => [box.x + (x / 28) * box.width, box.y + (y / 28) * box.height];
+  const path = [[5, 20], [23, 20], [23, 16], [14, 13], [11, 8], [5, 8], [5, 20]];
+  await page.mouse.move(...at(...path[0]));
+  await page.mouse.down();
+  for (const point of path.slice(1)) {
+    await page.mouse.move(...at(...point), { steps: 8 });
+  }
+  await page.mouse.up();
+}
+
+async function trainsAndFillsIn(query, name, steps, { link = true } = {}) {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, query);
+    await choosePix2Pix(page);
+    const score = await page.getByLabel('Held-out score').innerText();
+    assert.match(score, /our classifier puts in their real image's class: \d+ %/, score);
+    assert.ok(await page.getByRole('button', { name: 'Copy link with model' }).isDisabled());
+    assert.ok(await page.getByRole('button', { name: 'Save .ganvas file' }).isDisabled());
+    assert.equal(await page.getByRole('button', { name: 'Update D only' }).count(), 0, 'whole steps only');
+
+    // A drawing is filled in by the untrained G.
+    const blank = await pixels(padOutput(page));
+    await drawOutline(page);
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.pad-output').toDataURL() !== old, blank, { timeout: 60_000 },
+    );
+    const untrained = await pixels(padOutput(page));
+    const before = await pixels(rows(page));
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, steps, 300_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const step = await settledStep(page, { timeoutMs: 180_000 });
+    assert.ok(step >= steps, `trained ${step} steps`);
+    const s = await status(page);
+    assert.match(s.text, /L1 [\d.]+/, s.text);
+    assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), s.text);
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.pair-rows').toDataURL() !== old, before, { timeout: 60_000 },
+    );
+    // Training moved G, and the pad was filled in again.
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.pad-output').toDataURL() !== old, untrained, { timeout: 60_000 },
+    );
+    await screenshot(page, name);
+    assert.deepEqual(errors, []);
+
+    if (!link) return;
+    // The settings link opens Pix2Pix on Fashion in a fresh page.
+    const url = page.url();
+    assert.match(url, /pix2pix/, url);
+    const fresh = await open(browser, url);
+    assert.equal(await fresh.page.getByLabel('Model', { exact: true }).inputValue(), 'pix2pix');
+    await rows(fresh.page).waitFor({ timeout: 180_000 });
+    await fresh.page.getByLabel('Held-out score').filter({ hasText: /L1/ }).waitFor({ timeout: 180_000 });
+    assert.deepEqual(fresh.errors, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('Pix2Pix on Fashion edges on the CPU: rows, score, the pad, a link', async () => {
+  await trainsAndFillsIn('?backend=cpu', 'pix2pix-cpu', 3);
+});
+
+// The link is the CPU test's: a fresh WebGPU page would compile every kernel again (minutes
+// on lavapipe).
+test('Pix2Pix on Fashion edges on WebGPU: rows, score, the pad', async () => {
+  await trainsAndFillsIn('?backend=gpu', 'pix2pix-webgpu', 2, { link: false });
+});
