@@ -1,9 +1,10 @@
 // Pix2Pix in the page: Fashion items from their edges. The held-out rows and the score appear,
 // training changes G's outputs, a drawing on the pad is filled in (and filled in again as G
-// trains), the settings link opens Pix2Pix in a fresh page, and what it cannot do yet (a
-// link or file with the model) is disabled with a reason. On the CPU and on WebGPU.
+// trains), the settings link opens Pix2Pix in a fresh page, and a saved .ganvas file opens
+// there at its step. On the CPU and on WebGPU.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import {
   serve, launch, open, status, waitForStep, screenshot, settledStep,
 } from './harness.mjs';
@@ -48,8 +49,6 @@ async function trainsAndFillsIn(query, name, steps, { link = true } = {}) {
     await choosePix2Pix(page);
     const score = await page.getByLabel('Held-out score').innerText();
     assert.match(score, /our classifier puts in their real image's class: \d+ %/, score);
-    assert.ok(await page.getByRole('button', { name: 'Copy link with model' }).isDisabled());
-    assert.ok(await page.getByRole('button', { name: 'Save .ganvas file' }).isDisabled());
     assert.equal(await page.getByRole('button', { name: 'Update D only' }).count(), 0, 'whole steps only');
 
     // A drawing is filled in by the untrained G.
@@ -80,6 +79,16 @@ async function trainsAndFillsIn(query, name, steps, { link = true } = {}) {
     assert.deepEqual(errors, []);
 
     if (!link) return;
+    // The whole run goes into a file (G, D and both optimisers, full precision).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save .ganvas file' }).click(),
+    ]);
+    const saved = await readFile(await download.path());
+    assert.equal(saved.subarray(0, 4).toString('latin1'), 'GNVS');
+    assert.equal(saved[4], 3, 'a Pix2Pix file is format version 3');
+    console.log(`# pix2pix file at step ${step}: ${saved.length} bytes`);
+
     // The settings link opens Pix2Pix on Fashion in a fresh page.
     const url = page.url();
     assert.match(url, /pix2pix/, url);
@@ -87,6 +96,14 @@ async function trainsAndFillsIn(query, name, steps, { link = true } = {}) {
     assert.equal(await fresh.page.getByLabel('Model', { exact: true }).inputValue(), 'pix2pix');
     await rows(fresh.page).waitFor({ timeout: 180_000 });
     await fresh.page.getByLabel('Held-out score').filter({ hasText: /L1/ }).waitFor({ timeout: 180_000 });
+    // The file opens there at its step, and training goes on from it.
+    await fresh.page.getByLabel('Open a .ganvas file').setInputFiles({
+      name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: saved,
+    });
+    await fresh.page.getByText(/Opened ganvas-step-\d+\.ganvas/).waitFor({ timeout: 120_000 });
+    assert.equal((await status(fresh.page)).step, step, 'the file opens at its step');
+    await fresh.page.getByLabel('Held-out score').filter({ hasText: new RegExp(`step ${step}:`) })
+      .waitFor({ timeout: 120_000 });
     assert.deepEqual(fresh.errors, []);
   } finally {
     await browser.close();

@@ -263,8 +263,7 @@ pub fn SharePanel() -> impl IntoView {
             }
         });
     };
-    let pix2pix = move || !ctx.setup.with(|s| s.model.is_noise_gan());
-    let no_model = move || busy.get() || !ctx.ready.get() || pix2pix();
+    let no_model = move || busy.get() || !ctx.ready.get();
     view! {
         <section class="share" data-hide="share" aria-label="Share">
             <h2>"Share"</h2>
@@ -277,7 +276,6 @@ pub fn SharePanel() -> impl IntoView {
                     "Save .ganvas file"
                 </button>
             </div>
-            <p class="hint" hidden=move || !pix2pix()>"A Pix2Pix model cannot go into a link or a file yet (their format holds one generator from noise); “Copy link” shares its settings."</p>
             <label class="inline"><input type="checkbox" prop:checked=move || with_d.get()
                 on:change=move |_| set_with_d.update(|v| *v = !*v) />
                 "Include the discriminator in the link (to resume training)"</label>

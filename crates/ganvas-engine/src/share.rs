@@ -87,6 +87,7 @@ impl Snapshot {
             tensors: to_share(&o.tensors),
         };
         ModelPayload {
+            kind: self.kind.clone(),
             config_json: self.config_json.clone(),
             settings: settings.to_string(),
             step: self.step,
@@ -115,6 +116,7 @@ impl Snapshot {
             None => None,
         };
         Ok(Snapshot {
+            kind: payload.kind,
             config_json: payload.config_json,
             step: payload.step,
             generator: from_share(payload.generator),

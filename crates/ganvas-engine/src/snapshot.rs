@@ -54,9 +54,16 @@ impl SnapshotParts {
     };
 }
 
-/// A GAN's parameters and configuration on the host.
+/// The kind name of a Pix2Pix snapshot ([`Snapshot::kind`]).
+pub const PIX2PIX: &str = "pix2pix";
+
+/// A model's parameters and configuration on the host: a GAN from noise, or (with a
+/// [`Snapshot::kind`]) another model whose networks fill the same slots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// `None` for a GAN from noise; [`PIX2PIX`] for Pix2Pix (its U-Net is the generator).
+    #[serde(default)]
+    pub kind: Option<String>,
     /// The configuration, as JSON (Burn's `Config` format).
     pub config_json: String,
     /// Training steps taken.
@@ -79,6 +86,11 @@ impl Snapshot {
     /// Parses the configuration and validates it ([`GanConfig::validate`]): a snapshot comes
     /// from a link or a file, so its configuration is not trusted.
     pub fn config(&self) -> Result<GanConfig> {
+        if let Some(kind) = &self.kind {
+            return Err(Error::Config(format!(
+                "this is a {kind} model, not a GAN from noise: choose {kind} to open it"
+            )));
+        }
         if self.config_json.len() > MAX_CONFIG_BYTES {
             return Err(Error::Config(format!(
                 "the model's configuration is {} KB; GANvas's are a few KB",
@@ -92,6 +104,29 @@ impl Snapshot {
         Ok(config)
     }
 
+    /// The configuration of a Pix2Pix snapshot, validated as a file's must be (sizes within
+    /// bounds, the parts fitting each other, the parameter and memory budget). Its tensors are
+    /// checked against the networks when [`crate::training::Pix2Pix::from_snapshot`] loads them.
+    pub fn pix2pix_config(&self) -> Result<crate::training::Pix2PixConfig> {
+        if self.kind.as_deref() != Some(PIX2PIX) {
+            return Err(Error::Config(
+                "this model is not Pix2Pix: choose its own model to open it".into(),
+            ));
+        }
+        if self.config_json.len() > MAX_CONFIG_BYTES {
+            return Err(Error::Config(format!(
+                "the model's configuration is {} KB; GANvas's are a few KB",
+                self.config_json.len() >> 10
+            )));
+        }
+        let config = crate::training::Pix2PixConfig::load_binary(self.config_json.as_bytes())
+            .map_err(|e| {
+                Error::Config(format!("the model's configuration cannot be read ({e})"))
+            })?;
+        crate::training::validate::check_pix2pix(&config)?;
+        Ok(config)
+    }
+
     /// The validated configuration ([`Snapshot::config`]), after checking every tensor's
     /// shape and values against it. Allocates nothing on a device.
     pub fn checked_config(&self) -> Result<GanConfig> {
@@ -102,7 +137,7 @@ impl Snapshot {
 }
 
 /// Every float tensor of a module (parameters and running statistics) in module order.
-fn module_tensors<M: Module>(module: &M) -> Vec<(Vec<usize>, Tensor<1>)> {
+pub(crate) fn module_tensors<M: Module>(module: &M) -> Vec<(Vec<usize>, Tensor<1>)> {
     struct Collect(Vec<(Vec<usize>, Tensor<1>)>);
     impl ModuleVisitor for Collect {
         fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
@@ -124,89 +159,104 @@ fn module_tensors<M: Module>(module: &M) -> Vec<(Vec<usize>, Tensor<1>)> {
     collect.0
 }
 
+/// Reads `networks` (each a module's tensors, see [`module_tensors`]) and `optimizers`'
+/// state in one asynchronous transfer, in the order given.
+pub(crate) async fn read_parts(
+    networks: Vec<Vec<(Vec<usize>, Tensor<1>)>>,
+    optimizers: Vec<OptimizerState>,
+) -> Result<(Vec<Vec<TensorValues>>, Vec<OptimizerValues>)> {
+    let mut shapes = Vec::new();
+    let mut counts = Vec::new();
+    let mut tx = Transaction::default();
+    let mut register = |tensors: Vec<(Vec<usize>, Tensor<1>)>| {
+        counts.push(tensors.len());
+        for (shape, tensor) in tensors {
+            shapes.push(shape);
+            tx = std::mem::take(&mut tx).register(tensor);
+        }
+    };
+    let network_count = networks.len();
+    for network in networks {
+        register(network);
+    }
+    let heads: Vec<(OptimizerKind, u64)> = optimizers.iter().map(|o| (o.kind, o.step)).collect();
+    for state in optimizers {
+        register(
+            state
+                .tensors
+                .into_iter()
+                .map(|t| (t.dims().to_vec(), t))
+                .collect(),
+        );
+    }
+    let data = tx.execute_async().await.map_err(Error::from)?;
+    let mut values = data.into_iter().zip(shapes).map(|(data, shape)| {
+        data.try_into_vec::<f32>()
+            .map(|values| TensorValues { shape, values })
+            .map_err(|e| Error::Readback(format!("{e:?}")))
+    });
+    let mut parts = counts
+        .into_iter()
+        .map(|n| values.by_ref().take(n).collect::<Result<Vec<_>>>());
+    let networks = parts
+        .by_ref()
+        .take(network_count)
+        .collect::<Result<Vec<_>>>()?;
+    let optimizers = parts
+        .zip(heads)
+        .map(|(tensors, (kind, step))| {
+            Ok(OptimizerValues {
+                kind,
+                step,
+                tensors: tensors?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((networks, optimizers))
+}
+
 impl Gan {
     /// Reads the GAN's parameters (and the parts asked for) back in one asynchronous transfer.
     pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
-        let mut shapes = Vec::new();
-        let mut tx = Transaction::default();
-        let mut register = |tensors: Vec<(Vec<usize>, Tensor<1>)>| {
-            let count = tensors.len();
-            for (shape, tensor) in tensors {
-                shapes.push(shape);
-                tx = std::mem::take(&mut tx).register(tensor);
-            }
-            count
-        };
         let separate_average = parts.averaged_generator && self.averaged.is_some();
-        let g_count = if separate_average {
-            register(module_tensors(&self.generator))
+        let mut networks = vec![if separate_average {
+            module_tensors(&self.generator)
         } else {
-            register(module_tensors(&self.generator_eval()))
-        };
-        let averaged_count = match &self.averaged {
-            Some(averaged) if separate_average => register(module_tensors(averaged)),
-            _ => 0,
-        };
-        let d_count = if parts.discriminator {
-            register(module_tensors(&self.discriminator))
-        } else {
-            0
-        };
-        let optimizer_states = if parts.optimizers {
+            module_tensors(&self.generator_eval())
+        }];
+        if let Some(averaged) = self.averaged.as_ref().filter(|_| separate_average) {
+            networks.push(module_tensors(averaged));
+        }
+        if parts.discriminator {
+            networks.push(module_tensors(&self.discriminator));
+        }
+        let optimizers = if parts.optimizers {
             let train = &self.config.train;
-            let g = self
-                .g_optimizer
-                .state(train.generator_optimizer.kind, &self.generator);
-            let d = self
-                .d_optimizer
-                .state(train.discriminator_optimizer.kind, &self.discriminator);
-            let with_shapes = |state: &OptimizerState| {
-                state
-                    .tensors
-                    .iter()
-                    .map(|t| (t.dims().to_vec(), t.clone()))
-                    .collect::<Vec<_>>()
-            };
-            let g_n = register(with_shapes(&g));
-            let d_n = register(with_shapes(&d));
-            Some([(g.kind, g.step, g_n), (d.kind, d.step, d_n)])
+            vec![
+                self.g_optimizer
+                    .state(train.generator_optimizer.kind, &self.generator),
+                self.d_optimizer
+                    .state(train.discriminator_optimizer.kind, &self.discriminator),
+            ]
         } else {
-            None
+            Vec::new()
         };
-        let data = tx.execute_async().await.map_err(Error::from)?;
-        let mut values = data.into_iter().zip(shapes).map(|(data, shape)| {
-            data.try_into_vec::<f32>()
-                .map(|values| TensorValues { shape, values })
-                .map_err(|e| Error::Readback(format!("{e:?}")))
-        });
-        let mut take = |n: usize| values.by_ref().take(n).collect::<Result<Vec<_>>>();
-        let generator = take(g_count)?;
+        let (networks, optimizers) = read_parts(networks, optimizers).await?;
+        let mut networks = networks.into_iter();
+        let generator = networks.next().unwrap_or_default();
         let averaged_generator = if separate_average {
-            Some(take(averaged_count)?)
+            networks.next()
         } else {
             None
         };
         let discriminator = if parts.discriminator {
-            Some(take(d_count)?)
+            networks.next()
         } else {
             None
         };
-        let optimizers = match optimizer_states {
-            Some([(g_kind, g_step, g_n), (d_kind, d_step, d_n)]) => Some([
-                OptimizerValues {
-                    kind: g_kind,
-                    step: g_step,
-                    tensors: take(g_n)?,
-                },
-                OptimizerValues {
-                    kind: d_kind,
-                    step: d_step,
-                    tensors: take(d_n)?,
-                },
-            ]),
-            None => None,
-        };
+        let optimizers = <[OptimizerValues; 2]>::try_from(optimizers).ok();
         Ok(Snapshot {
+            kind: None,
             config_json: self.config.to_string(),
             step: self.step,
             generator,
@@ -251,7 +301,7 @@ impl Gan {
     }
 }
 
-fn optimizer_state(values: &OptimizerValues, device: &Device) -> OptimizerState {
+pub(crate) fn optimizer_state(values: &OptimizerValues, device: &Device) -> OptimizerState {
     OptimizerState {
         kind: values.kind,
         step: values.step,
@@ -264,7 +314,7 @@ fn optimizer_state(values: &OptimizerValues, device: &Device) -> OptimizerState 
 }
 
 /// Loads `values` into `module` in module order, checking every shape first.
-fn load_module<M: Module>(
+pub(crate) fn load_module<M: Module>(
     module: M,
     values: &[TensorValues],
     device: &Device,

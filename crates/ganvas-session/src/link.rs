@@ -86,7 +86,7 @@ impl Default for LinkSettings {
 }
 
 /// The controls a link may hide, by element id.
-pub const HIDEABLE: [&str; 19] = [
+pub const HIDEABLE: [&str; 20] = [
     "data",
     "csv",
     "networks",
@@ -106,6 +106,7 @@ pub const HIDEABLE: [&str; 19] = [
     "class",
     "latent",
     "exports",
+    "pad",
 ];
 
 fn points_text(points: &[[f32; 2]]) -> String {

@@ -275,10 +275,7 @@ impl Session {
             Command::Checkpoint { older_than_ms } => {
                 let due = match older_than_ms {
                     Some(ms) => self.checkpoint_due(ms),
-                    None => {
-                        self.trainer().is_some_and(|t| t.gan().is_some())
-                            && self.checkpoint_step() != Some(self.step())
-                    }
+                    None => self.trainer().is_some() && self.checkpoint_step() != Some(self.step()),
                 };
                 if due {
                     self.checkpoint()

@@ -387,21 +387,14 @@ impl Session {
     }
 
     /// Reads the model's `parts` to the host.
-    /// Pix2Pix has no snapshot yet (share format v1 holds one generator from noise).
     pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
         let trainer = self.trainer.as_ref().ok_or(SessionError::NoModel)?;
-        let gan = trainer.gan().ok_or_else(|| {
-            Error::Config(
-                "Pix2Pix models cannot be saved to links or files yet: they hold two networks of a kind the file format does not know".into(),
-            )
-        })?;
-        Ok(gan.snapshot(parts).await?)
+        Ok(trainer.snapshot(parts).await?)
     }
 
     /// Whether a checkpoint is due: the model has none yet, or the last is `interval_ms` old.
-    /// Never for Pix2Pix, which has no snapshot yet.
     pub fn checkpoint_due(&self, interval_ms: f64) -> bool {
-        self.trainer.as_ref().is_some_and(|t| t.gan().is_some())
+        self.trainer.is_some()
             && self
                 .checkpoint
                 .as_ref()
@@ -418,7 +411,11 @@ impl Session {
     /// good one stays and the error says why. Returns it, for the page to store.
     pub async fn checkpoint(&mut self) -> Result<Snapshot> {
         let snapshot = self.snapshot(SnapshotParts::ALL).await?;
-        snapshot.checked_config()?;
+        if snapshot.kind.is_some() {
+            snapshot.pix2pix_config()?;
+        } else {
+            snapshot.checked_config()?;
+        }
         self.checkpoint = Some(Checkpoint {
             snapshot: snapshot.clone(),
             taken_ms: (self.clock)(),

@@ -232,17 +232,23 @@ impl Setup {
                 self.model.value()
             )));
         }
-        let drawing = match self.images {
-            ImageSource::Shipped(ShippedSet::Fashion) => LineDrawing::Edges,
-            ImageSource::Shipped(ShippedSet::Mnist) => LineDrawing::Outline,
-            ImageSource::Uploaded => {
-                return Err(Error::Config(
-                    "Pix2Pix learns a shipped set from line drawings of it: choose MNIST or Fashion-MNIST"
-                        .into(),
-                ));
-            }
-        };
-        Ok((Pix2PixConfig::tutorial().with_seed(self.seed), drawing))
+        Ok((
+            Pix2PixConfig::tutorial().with_seed(self.seed),
+            self.line_drawing()?,
+        ))
+    }
+
+    /// The line drawings Pix2Pix learns the chosen images from: edges of Fashion items,
+    /// outlines of MNIST digits (uploads have none yet).
+    pub fn line_drawing(&self) -> Result<LineDrawing> {
+        match self.images {
+            ImageSource::Shipped(ShippedSet::Fashion) => Ok(LineDrawing::Edges),
+            ImageSource::Shipped(ShippedSet::Mnist) => Ok(LineDrawing::Outline),
+            ImageSource::Uploaded => Err(Error::Config(
+                "Pix2Pix learns a shipped set from line drawings of it: choose MNIST or Fashion-MNIST"
+                    .into(),
+            )),
+        }
     }
 
     /// The full configuration of a noise GAN (Pix2Pix has [`Setup::pix2pix_config`]).

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use burn::tensor::Device;
+use ganvas_engine::data::LineDrawing;
 use ganvas_engine::snapshot::Snapshot;
 use ganvas_engine::training::{DataSource, Gan, Pix2Pix, StatsAccumulator, StepStats, StepValues};
 use ganvas_engine::{Error, Result};
@@ -135,15 +136,9 @@ impl Trainer {
     ) -> Result<Self> {
         if !setup.model.is_noise_gan() {
             let (config, drawing) = setup.pix2pix_config()?;
-            let bundle = images.ok_or_else(|| {
-                Error::Config("Pix2Pix learns images: choose MNIST or Fashion-MNIST".into())
-            })?;
+            let bundle = pix2pix_images(images)?;
             let pix2pix = Pix2Pix::new(config, &training_pairs(bundle, drawing), device)?;
-            return Ok(Self {
-                model: Model::Pix2Pix(Box::new(pix2pix)),
-                acc: StatsAccumulator::default(),
-                scene: Scene::Pairs(Box::new(PairScene::new(bundle, drawing, device)?)),
-            });
+            return Self::pix2pix(pix2pix, bundle, drawing, device);
         }
         let config = setup.gan_config()?;
         let data = data_source(setup, &config.model, images, device)?;
@@ -159,9 +154,40 @@ impl Trainer {
         fixed_bounds: Option<[f32; 4]>,
         images: Option<&ImageBundle>,
     ) -> Result<Self> {
+        if snapshot.kind.is_some() {
+            let drawing = setup.line_drawing()?;
+            let bundle = pix2pix_images(images)?;
+            let pix2pix =
+                Pix2Pix::from_snapshot(snapshot, &training_pairs(bundle, drawing), device)?;
+            return Self::pix2pix(pix2pix, bundle, drawing, device);
+        }
         let data = data_source(setup, &snapshot.config()?.model, images, device)?;
         let gan = Gan::from_snapshot(snapshot, data, device)?;
         Self::around(gan, setup, device, fixed_bounds, images)
+    }
+
+    fn pix2pix(
+        pix2pix: Pix2Pix,
+        bundle: &ImageBundle,
+        drawing: LineDrawing,
+        device: &Device,
+    ) -> Result<Self> {
+        Ok(Self {
+            model: Model::Pix2Pix(Box::new(pix2pix)),
+            acc: StatsAccumulator::default(),
+            scene: Scene::Pairs(Box::new(PairScene::new(bundle, drawing, device)?)),
+        })
+    }
+
+    /// Reads the model's `parts` to the host (Pix2Pix: its U-Net in the generator's slot).
+    pub async fn snapshot(
+        &self,
+        parts: ganvas_engine::snapshot::SnapshotParts,
+    ) -> Result<Snapshot> {
+        match &self.model {
+            Model::Noise(gan) => gan.snapshot(parts).await,
+            Model::Pix2Pix(pix2pix) => pix2pix.snapshot(parts).await,
+        }
     }
 
     fn around(
@@ -324,6 +350,12 @@ impl Trainer {
             )),
         }
     }
+}
+
+/// The images Pix2Pix learns from, or why there are none.
+fn pix2pix_images(images: Option<&ImageBundle>) -> Result<&ImageBundle> {
+    images
+        .ok_or_else(|| Error::Config("Pix2Pix learns images: choose MNIST or Fashion-MNIST".into()))
 }
 
 /// The data a GAN of `model` trains on: the setup's 2D distribution or the loaded images.

@@ -1,23 +1,28 @@
-//! The binary format, versions 1 and 2. All integers little-endian.
+//! The binary format, versions 1 to 3. All integers little-endian.
 //!
-//! Version 2 adds one optional section, the averaged generator (flag bit 2); a model without
-//! it is still written as version 1, byte for byte as before, so older builds open it.
+//! Version 2 adds one optional section, the averaged generator (flag bit 2); version 3 adds
+//! the model's kind (flag bit 3) for models other than GANs from noise, such as Pix2Pix. A
+//! model that needs neither is still written as version 1, byte for byte as before, and one
+//! with an averaged generator as version 2, so older builds open them; an older build says a
+//! version 3 model comes from a newer GANvas.
 //!
 //! ```text
 //! header (16 bytes, uncompressed)
 //!   0  "GNVS"            magic
-//!   4  u8 version        = 1, or 2 when flag bit 2 is set
+//!   4  u8 version        = 1, 2 when flag bit 2 is set, 3 when flag bit 3 is set
 //!   5  u8 precision      0 = f32, 1 = f16, 2–8 = that many bits per value, scale per row
 //!   6  u8 flags          bit 0: discriminator present, bit 1: optimiser state present,
-//!                        bit 2: averaged generator present (version 2)
+//!                        bit 2: averaged generator present (version 2),
+//!                        bit 3: model kind present (version 3)
 //!   7  u8 reserved       = 0
 //!   8  u32 body length   uncompressed, at most 256 MiB
 //!  12  u32 CRC-32        of the uncompressed body
 //! body (raw DEFLATE)
+//!   u8 length + name     the model's kind, if flagged (1–32 of a–z, 0–9, -; e.g. pix2pix)
 //!   u32 length + UTF-8   the engine's configuration (JSON)
 //!   u32 length + UTF-8   the app's settings (may be empty)
 //!   u64                  training steps
-//!   tensor list          the generator             (at `precision`)
+//!   tensor list          the generator (the network that makes images; at `precision`)
 //!   tensor list          the discriminator, if flagged (at `precision`)
 //!   2 × optimiser        G's then D's, if flagged:
 //!                        u8 length + name, u64 step, tensor list (always f32)
@@ -42,17 +47,18 @@ pub use crate::limits::MAX_BODY_BYTES;
 use crate::limits::{Limits, MAX_CONFIG_BYTES, MAX_SETTINGS_BYTES};
 use crate::payload::{ModelPayload, TensorValues};
 use crate::precision::{Precision, write_values};
-use crate::reader::{MAX_RANK, MAX_TENSORS, Reader};
+use crate::reader::{MAX_KIND_BYTES, MAX_RANK, MAX_TENSORS, Reader, valid_kind};
 
 /// The first four bytes of every model.
 pub const MAGIC: &[u8; 4] = b"GNVS";
 /// The newest format version this build reads and writes (it writes version 1 when a model
 /// needs nothing newer).
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 const HEADER_BYTES: usize = 16;
 const FLAG_DISCRIMINATOR: u8 = 1;
 const FLAG_OPTIMIZERS: u8 = 2;
 const FLAG_AVERAGED: u8 = 4;
+const FLAG_KIND: u8 = 8;
 
 /// How hard [`encode_with`] compresses the body. Both give the same format (raw DEFLATE).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +92,17 @@ pub fn encode_with(
         )));
     }
     let mut body = Vec::new();
+    let mut flags = 0;
+    if let Some(kind) = &model.kind {
+        if !valid_kind(kind.as_bytes()) {
+            return Err(ShareError::Precision(format!(
+                "“{kind}” is not a model kind: 1–{MAX_KIND_BYTES} of a–z, 0–9 and -"
+            )));
+        }
+        flags |= FLAG_KIND;
+        body.push(kind.len() as u8);
+        body.extend(kind.as_bytes());
+    }
     put_u32(&mut body, model.config_json.len())?;
     body.extend(model.config_json.as_bytes());
     put_u32(&mut body, model.settings.len())?;
@@ -93,7 +110,6 @@ pub fn encode_with(
     body.extend(model.step.to_le_bytes());
     let mut index = 0;
     put_tensors(&mut body, &model.generator, precision, &mut index)?;
-    let mut flags = 0;
     if let Some(discriminator) = &model.discriminator {
         flags |= FLAG_DISCRIMINATOR;
         put_tensors(&mut body, discriminator, precision, &mut index)?;
@@ -123,7 +139,13 @@ pub fn encode_with(
     }
     let mut out = Vec::with_capacity(HEADER_BYTES + body.len() / 2);
     out.extend(MAGIC);
-    let version = if flags & FLAG_AVERAGED == 0 { 1 } else { 2 };
+    let version = if flags & FLAG_KIND != 0 {
+        3
+    } else if flags & FLAG_AVERAGED != 0 {
+        2
+    } else {
+        1
+    };
     out.extend([version, precision.code(), flags, 0]);
     put_u32(&mut out, body.len())?;
     out.extend(crc32(&body).to_le_bytes());
@@ -176,7 +198,8 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<ModelPayload> {
     let flags = bytes[6];
     let known = match version {
         1 => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS,
-        _ => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED,
+        2 => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED,
+        _ => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED | FLAG_KIND,
     };
     if flags & !known != 0 || bytes[7] != 0 {
         return Err(damaged("unknown flags"));
@@ -198,6 +221,9 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<ModelPayload> {
         return Err(damaged("its checksum does not match"));
     }
     let mut reader = Reader::new(&body, limits);
+    let kind = (flags & FLAG_KIND != 0)
+        .then(|| reader.kind())
+        .transpose()?;
     let config_json = reader.text(MAX_CONFIG_BYTES, "configuration")?;
     let settings = reader.text(MAX_SETTINGS_BYTES, "settings")?;
     let step = reader.u64()?;
@@ -217,6 +243,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<ModelPayload> {
         return Err(damaged("it has bytes after its last tensor"));
     }
     Ok(ModelPayload {
+        kind,
         config_json,
         settings,
         step,

@@ -11,6 +11,7 @@
 //! use ganvas_share::{ModelLink, ModelPayload, Precision, TensorValues};
 //!
 //! let model = ModelPayload {
+//!     kind: None,
 //!     config_json: r#"{"seed":7}"#.into(),
 //!     settings: String::new(),
 //!     step: 200,

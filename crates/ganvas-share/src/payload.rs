@@ -24,6 +24,10 @@ pub struct OptimizerValues {
 /// optimisers' state (to resume training) and the averaged generator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelPayload {
+    /// The kind of model, when it is not a GAN from noise (e.g. `pix2pix`; format version 3).
+    /// Its networks fill the same slots: `generator` makes the images, `discriminator` judges
+    /// them, the optimisers are theirs.
+    pub kind: Option<String>,
     /// The engine's configuration as JSON.
     pub config_json: String,
     /// The app's own settings (GANvas's page writes its URL fragment: dataset, views, …);

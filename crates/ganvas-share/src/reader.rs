@@ -118,6 +118,17 @@ impl<'a> Reader<'a> {
         Ok(TensorValues { shape, values })
     }
 
+    /// A model kind's name (format version 3): 1 to [`MAX_KIND_BYTES`] bytes of `a–z`, `0–9`
+    /// and `-`.
+    pub(crate) fn kind(&mut self) -> Result<String> {
+        let length = usize::from(self.u8()?);
+        let name = self.take(length)?;
+        if !valid_kind(name) {
+            return Err(damaged("its model kind is not a name"));
+        }
+        Ok(String::from_utf8_lossy(name).into_owned())
+    }
+
     pub(crate) fn optimizer(&mut self) -> Result<OptimizerValues> {
         let length = usize::from(self.u8()?);
         let kind = String::from_utf8(self.take(length)?.to_vec())
@@ -130,4 +141,15 @@ impl<'a> Reader<'a> {
             tensors,
         })
     }
+}
+
+/// Longest model kind name.
+pub(crate) const MAX_KIND_BYTES: usize = 32;
+
+/// Whether `name` is a model kind's name: 1 to [`MAX_KIND_BYTES`] bytes of `a–z`, `0–9`, `-`.
+pub(crate) fn valid_kind(name: &[u8]) -> bool {
+    (1..=MAX_KIND_BYTES).contains(&name.len())
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

@@ -48,6 +48,7 @@ fn model(generator: Vec<TensorValues>, config_bytes: usize) -> ModelPayload {
         "x".repeat(config_bytes.saturating_sub(12))
     );
     ModelPayload {
+        kind: None,
         config_json,
         settings: "data=ring8".into(),
         step: 1234,
@@ -100,6 +101,39 @@ fn the_averaged_generator_round_trips_and_only_it_needs_version_2() {
     let mut relabelled = encode(&m, Precision::F32).expect("encodes");
     relabelled[4] = 1;
     assert!(matches!(decode(&relabelled), Err(ShareError::Damaged(_))));
+}
+
+/// [`full`] as another kind of model, with its networks in the same slots: format version 3.
+fn full_pix2pix() -> ModelPayload {
+    let mut m = full();
+    m.kind = Some("pix2pix".into());
+    m
+}
+
+#[test]
+fn a_model_kind_round_trips_and_only_it_needs_version_3() {
+    let m = full_pix2pix();
+    let bytes = encode(&m, Precision::F32).expect("encodes");
+    assert_eq!(bytes[4], 3, "version");
+    assert_eq!(decode(&bytes).expect("decodes"), m);
+    let quantised =
+        decode(&encode(&m, Precision::Quantized { bits: 6 }).expect("encodes")).expect("decodes");
+    assert_eq!(quantised.kind.as_deref(), Some("pix2pix"));
+    // A kind beside an averaged generator is still version 3.
+    let mut both = full_averaged();
+    both.kind = Some("pix2pix".into());
+    let bytes = encode(&both, Precision::F32).expect("encodes");
+    assert_eq!((bytes[4], decode(&bytes).expect("decodes")), (3, both));
+    // A kind flag in a version 2 header is an unknown flag: damaged, not misread.
+    let mut relabelled = encode(&m, Precision::F32).expect("encodes");
+    relabelled[4] = 2;
+    assert!(matches!(decode(&relabelled), Err(ShareError::Damaged(_))));
+    // Only names are kinds, on the way in and on the way out.
+    for bad in ["", "Pix2Pix", "pix 2 pix", "é", &"x".repeat(33)] {
+        let mut odd = full();
+        odd.kind = Some(bad.to_string());
+        assert!(encode(&odd, Precision::F32).is_err(), "{bad:?} was written");
+    }
 }
 
 #[test]
@@ -198,13 +232,13 @@ fn errors_say_what_happened() {
     let bytes = encode(&full(), Precision::F32).expect("encodes");
     assert_eq!(decode(b"PK\x03\x04 a zip"), Err(ShareError::NotGanvas));
     let mut future = bytes.clone();
-    future[4] = 3;
-    let error = decode(&future).expect_err("version 3");
+    future[4] = 4;
+    let error = decode(&future).expect_err("version 4");
     assert_eq!(
         error,
         ShareError::FutureVersion {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         }
     );
     assert!(
@@ -294,6 +328,7 @@ fn fixture_dir() -> std::path::PathBuf {
 
 fn tiny() -> ModelPayload {
     ModelPayload {
+        kind: None,
         config_json: r#"{"fixture":"tiny"}"#.into(),
         settings: String::new(),
         step: 42,
@@ -321,8 +356,8 @@ fn released_fixtures_still_open() {
     let dir = fixture_dir();
     if std::env::var_os("GANVAS_WRITE_FIXTURES").is_some() {
         std::fs::write(
-            dir.join("v2-averaged.ganvas"),
-            encode(&full_averaged(), Precision::F32).expect("full"),
+            dir.join("v3-pix2pix.ganvas"),
+            encode(&full_pix2pix(), Precision::F32).expect("full"),
         )
         .expect("write");
     }
@@ -344,4 +379,6 @@ fn released_fixtures_still_open() {
     assert_eq!(decode(&file).expect("v1 file opens"), full());
     let file = std::fs::read(dir.join("v2-averaged.ganvas")).expect("v2-averaged.ganvas");
     assert_eq!(decode(&file).expect("v2 file opens"), full_averaged());
+    let file = std::fs::read(dir.join("v3-pix2pix.ganvas")).expect("v3-pix2pix.ganvas");
+    assert_eq!(decode(&file).expect("v3 file opens"), full_pix2pix());
 }

@@ -275,7 +275,7 @@ fn DrawingPad() -> impl IntoView {
     };
     let drawing = move || pairs().map_or_else(|| "drawings".to_string(), |f| f.drawing.clone());
     view! {
-        <div class="panel drawing-pad">
+        <div class="panel drawing-pad" data-hide="pad">
             <h2>"Draw, and G fills it in"</h2>
             <div class="pad-pair">
                 <canvas node_ref=pad_canvas class="pad" width="224" height="224"

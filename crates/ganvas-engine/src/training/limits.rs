@@ -223,6 +223,8 @@ pub const GP_WEIGHT: Limit = Limit::real("gp", "the gradient penalty weight", [0
 pub const CLIP: Limit = Limit::real("clip", "the clipping bound", [0.0, 10.0], 0.01);
 /// Share of a fake batch drawn from the replay buffer.
 pub const REPLAY_SHARE: Limit = Limit::real("replay_share", "the replay share", [0.0, 1.0], 0.5);
+/// Pix2Pix's λ, the weight of the L1 term (the tutorial's is 10).
+pub const L1_WEIGHT: Limit = Limit::real("l1", "the L1 weight λ", [0.0, 1000.0], 10.0);
 /// Decay of the averaged generator (0: off).
 pub const EMA_DECAY: Limit = Limit::real("ema", "the averaging decay", [0.0, 0.9999], 0.0);
 

@@ -52,6 +52,7 @@ pub fn payload(config: &GanConfig, config_json: String, everything: bool) -> Mod
             .collect(),
     };
     ModelPayload {
+        kind: None,
         config_json,
         settings: String::new(),
         step: 3,

@@ -11,9 +11,15 @@ use ganvas_share::{Limits, Precision, decode_with, encode};
 use libfuzzer_sys::fuzz_target;
 
 fn wrap(choice: u8, body: &[u8]) -> Vec<u8> {
-    let version = 1 + (choice & 1);
-    let precision = (choice >> 1) % 9; // 0 = f32, 1 = f16, 2–8 bits
-    let flags = (choice >> 5) & if version == 1 { 3 } else { 7 };
+    let version = 1 + choice % 3;
+    let rest = choice / 3;
+    let precision = rest % 9; // 0 = f32, 1 = f16, 2–8 bits
+    let flags = (rest / 9)
+        & match version {
+            1 => 3,
+            2 => 7,
+            _ => 15, // version 3: the model kind too
+        };
     let mut out = b"GNVS".to_vec();
     out.extend([version, precision, flags, 0]);
     out.extend((body.len() as u32).to_le_bytes());

@@ -11,6 +11,12 @@ mod train;
 
 pub(crate) use snapshot::check_snapshot;
 
+use super::limits::{
+    BATCH, CHANNELS, CONV_LAYERS, D_LR, DROPOUT, G_LR, IMAGE_SIDE, KERNEL, L1_WEIGHT,
+};
+use super::pix2pix::Pix2PixConfig;
+use crate::model::DiscriminatorConfig;
+
 use super::gan::GanConfig;
 use super::limits::{MAX_MEMORY_BYTES, MAX_PARAMETERS, number_text};
 use crate::error::{Error, Result};
@@ -88,4 +94,42 @@ impl GanConfig {
         budget.check()?;
         Ok(budget)
     }
+}
+
+/// Validates a Pix2Pix configuration from outside (a file) before anything is built: every
+/// size within the bounds the noise GANs' networks have, the parts fitting each other
+/// ([`Pix2PixConfig::check`]), and the same parameter and memory budget.
+pub(crate) fn check_pix2pix(config: &Pix2PixConfig) -> Result<()> {
+    let g = &config.generator;
+    IMAGE_SIDE.check_count(g.side)?;
+    CONV_LAYERS.check_count(g.depth)?;
+    CHANNELS.check_count(g.filters)?;
+    KERNEL.check_count(g.kernel)?;
+    model::batch_norm(Some(g.batch_norm))?;
+    model::activation(g.activation)?;
+    DROPOUT.check(g.dropout)?;
+    model::conv_discriminator(&config.discriminator, g.side, 1)?;
+    train::optimizer(&config.generator_optimizer, G_LR)?;
+    train::optimizer(&config.discriminator_optimizer, D_LR)?;
+    BATCH.check_count(config.batch_size)?;
+    L1_WEIGHT.check(config.l1_weight)?;
+    config.check()?;
+    let discriminator =
+        discriminator_shapes(&DiscriminatorConfig::Conv(config.discriminator.clone()));
+    let d_values: u64 = discriminator.tensors.iter().map(|t| t.len() as u64).sum();
+    // The U-Net, bounded from above: each level a k×k convolution down and one up, the
+    // upward ones reading the twin's channels too, each with batch norm.
+    let (k, f) = (g.kernel as u64, g.filters as u64);
+    let g_values = g.depth as u64 * (k * k * 3 * f * f + 10 * f) + 2 * f + 1;
+    let g_outputs = 4 * f * (g.side * g.side) as u64;
+    let side = (g.side * g.side) as u64;
+    let d_outputs = (discriminator.activations_per_sample as u64 + side) * 2;
+    let parameters = g_values + d_values;
+    Budget {
+        generator: NetworkShapes::default(),
+        discriminator,
+        parameters,
+        memory_bytes: 4 * (5 * parameters + 3 * config.batch_size as u64 * (g_outputs + d_outputs)),
+    }
+    .check()
 }

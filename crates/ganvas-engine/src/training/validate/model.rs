@@ -51,14 +51,14 @@ pub(super) fn check(model: &ModelConfig) -> Result<()> {
     }
 }
 
-fn activation(activation: Activation) -> Result<()> {
+pub(super) fn activation(activation: Activation) -> Result<()> {
     match activation {
         Activation::LeakyRelu(slope) => LEAKY_SLOPE.check(slope),
         _ => Ok(()),
     }
 }
 
-fn batch_norm(spec: Option<BatchNormSpec>) -> Result<()> {
+pub(super) fn batch_norm(spec: Option<BatchNormSpec>) -> Result<()> {
     let Some(spec) = spec else { return Ok(()) };
     BN_MOMENTUM.check(spec.keras_momentum)?;
     BN_EPSILON.check(spec.epsilon)
@@ -134,7 +134,11 @@ fn conv_generator(conv: &ConvGeneratorConfig, input: usize, side: usize) -> Resu
     Ok(())
 }
 
-fn conv_discriminator(conv: &ConvDiscriminatorConfig, side: usize, outputs: usize) -> Result<()> {
+pub(super) fn conv_discriminator(
+    conv: &ConvDiscriminatorConfig,
+    side: usize,
+    outputs: usize,
+) -> Result<()> {
     if conv.image != side {
         return refuse(format!(
             "D reads images of side {}; the data's side is {side}",

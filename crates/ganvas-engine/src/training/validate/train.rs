@@ -20,7 +20,7 @@ pub(super) fn check(train: &TrainConfig) -> Result<()> {
     tricks(&train.tricks)
 }
 
-fn optimizer(config: &OptimizerConfig, lr: Limit) -> Result<()> {
+pub(super) fn optimizer(config: &OptimizerConfig, lr: Limit) -> Result<()> {
     lr.check(config.lr)?;
     DECAY.check(config.beta1)?;
     BETA2.check(config.beta2)?;
