@@ -6,6 +6,7 @@
 #
 # Usage: scripts/models.sh [model ...]   (default: every model below)
 # Each file holds the generator the page shows (the averaged G, where the preset keeps one;
+# Pix2Pix's U-Net;
 # training goes on from it) and D, without optimiser state, at the precision below: each file
 # stays under 2 MiB and the whole of static/models/ under 10 MB (a file is fetched only when its
 # preset is chosen).
@@ -24,6 +25,7 @@ dcgan-small      mnist      3000  q5
 mnist-mlp-large  mnist      10000 q4
 conditional-dcgan-small mnist 3000 q5
 dcgan            mnist      600   q4
+pix2pix          fashion    3000  q5
 '
 
 bash scripts/setup.sh native
@@ -83,7 +85,11 @@ for name in sorted(models):
     lines.append(f'{m["preset"]} {data} {file} {f["bytes"]} {m["steps"]}')
     def cells(r):
         return f'FD {r["fd"]:.1f} / confidence {r["mean_confidence"]:.2f} / rarest class {100 * r["smallest_class_share"]:.1f} %' if r else "—"
-    if "image_quality" in m:
+    if "drawing" in m:  # Pix2Pix: its held-out pairs
+        def held(r):
+            return f'L1 {r["l1"]:.1f} per image / classified as their item {100 * r["class_accuracy"]:.1f} % (real {100 * r["target_accuracy"]:.1f} %)'
+        trained, shipped = held(m["readings"][-1]["held_out"]), held(f["held_out_as_loaded"])
+    elif "image_quality" in m:
         trained, shipped = cells(m["image_quality"]["end"]), cells(f.get("quality_as_loaded"))
     else:  # a 2D GAN, stored exactly (f32)
         q = m["quality"]
@@ -97,7 +103,7 @@ head = ("| file | data | steps | precision | bytes | steps/s | trained | as ship
 open("static/models/trained.md", "w").write(
     "# Trained starting points\n\nBuilt by `scripts/models.sh` (seed 7, native Flex, dev profile, "
     "2 cores, steps/s shared with other work); image quality from the shown generator on 1,000 samples "
-    "and our own classifier; 2D quality as `ganvas train` reports it.\n\n"
+    "and our own classifier; Pix2Pix on its first 500 held-out pairs; 2D quality as `ganvas train` reports it.\n\n"
     + head + "\n" + "\n".join(rows) + "\n")
 PY
 cat static/models/trained.txt

@@ -173,6 +173,11 @@ impl Pix2Pix {
         })
     }
 
+    /// The device it trains on (with autodiff).
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Pix2PixConfig {
         &self.config
