@@ -30,18 +30,9 @@ pub fn save(
     args: &TrainArgs,
     probe: Option<&QualityProbe>,
 ) -> anyhow::Result<Option<serde_json::Value>> {
-    let Some(path) = &args.model_out else {
+    let Some((bytes, mut about)) = write(&block_on(gan.snapshot(PARTS))?, args)? else {
         return Ok(None);
     };
-    let snapshot = block_on(gan.snapshot(PARTS))?;
-    let bytes = ganvas_share::encode(&snapshot.to_payload(&args.settings), args.precision)?;
-    fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-    let mut about = json!({
-        "file": path.display().to_string(),
-        "bytes": bytes.len(),
-        "precision": args.precision.to_string(),
-        "settings": args.settings,
-    });
     if let Some(probe) = probe {
         let loaded = Snapshot::from_payload(ganvas_share::decode(&bytes)?)?;
         let device = gan.device().clone().inner();
@@ -50,4 +41,24 @@ pub fn save(
         about["quality_as_loaded"] = probe.json(&reading);
     }
     Ok(Some(about))
+}
+
+/// Writes `snapshot` to `args.model_out` (if given) at `args.precision` with the page's
+/// `args.settings`; returns the bytes written and the file's description for `metrics.json`.
+pub fn write(
+    snapshot: &Snapshot,
+    args: &TrainArgs,
+) -> anyhow::Result<Option<(Vec<u8>, serde_json::Value)>> {
+    let Some(path) = &args.model_out else {
+        return Ok(None);
+    };
+    let bytes = ganvas_share::encode(&snapshot.to_payload(&args.settings), args.precision)?;
+    fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+    let about = json!({
+        "file": path.display().to_string(),
+        "bytes": bytes.len(),
+        "precision": args.precision.to_string(),
+        "settings": args.settings,
+    });
+    Ok(Some((bytes, about)))
 }

@@ -226,21 +226,17 @@ fn save_model(
     pairs: &ImagePairs,
     judge: impl Fn(&Pix2Pix) -> anyhow::Result<Judgement>,
 ) -> anyhow::Result<Option<serde_json::Value>> {
-    let Some(path) = &args.model_out else {
+    if args.model_out.is_none() {
+        return Ok(None);
+    }
+    let Some((bytes, mut about)) = crate::model_file::write(&block_on(gan.snapshot(PARTS))?, args)?
+    else {
         return Ok(None);
     };
-    let snapshot = block_on(gan.snapshot(PARTS))?;
-    let bytes = ganvas_share::encode(&snapshot.to_payload(&args.settings), args.precision)?;
-    fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
     let loaded = Snapshot::from_payload(ganvas_share::decode(&bytes)?)?;
     let reloaded = Pix2Pix::from_snapshot(&loaded, pairs, &gan.device().clone().inner())?;
-    Ok(Some(json!({
-        "file": path.display().to_string(),
-        "bytes": bytes.len(),
-        "precision": args.precision.to_string(),
-        "settings": args.settings,
-        "held_out_as_loaded": judge(&reloaded)?.json(),
-    })))
+    about["held_out_as_loaded"] = judge(&reloaded)?.json();
+    Ok(Some(about))
 }
 
 /// Flags of the noise presets that mean nothing here are refused in words, not ignored.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::PairFrame;
+use super::views::paint;
 use crate::draw;
 use crate::state::Ctx;
 
@@ -22,25 +23,6 @@ const ROW_SCALE: usize = 2;
 const ROW_GAP: usize = 6;
 /// Left margin of the rows for the class names.
 const ROW_LABELS: f64 = 84.0;
-
-/// Sizes `canvas` and draws on it.
-fn paint(
-    canvas: NodeRef<leptos::html::Canvas>,
-    width: f64,
-    height: f64,
-    draw: impl FnOnce(&web_sys::CanvasRenderingContext2d),
-) {
-    let Some(element) = canvas.get() else {
-        return;
-    };
-    if element.width() != width as u32 || element.height() != height as u32 {
-        element.set_width(width as u32);
-        element.set_height(height as u32);
-    }
-    if let Some(c) = crate::views::context(&element) {
-        draw(&c);
-    }
-}
 
 /// The rows: input | output | target, each row's class on the left.
 fn paint_rows(canvas: NodeRef<leptos::html::Canvas>, frame: &PairFrame) {
