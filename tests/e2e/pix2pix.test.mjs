@@ -119,3 +119,112 @@ test('Pix2Pix on Fashion edges on the CPU: rows, score, the pad, a link', async 
 test('Pix2Pix on Fashion edges on WebGPU: rows, score, the pad', async () => {
   await trainsAndFillsIn('?backend=gpu', 'pix2pix-webgpu', 2, { link: false });
 });
+
+test("Pix2Pix with the paper's D: the choice rebuilds, trains, goes in the link, and explain mode walks through an iteration", async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    await choosePix2Pix(page);
+    await page.getByLabel('D also sees the drawing (paper)').check();
+    await page.getByLabel('PatchGAN D (a verdict per patch)').check();
+    await page.getByText("The paper's D: it sees the drawing stacked on the image").waitFor();
+    await rows(page).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Held-out score').filter({ hasText: /L1 [\d.]+ per image/ })
+      .waitFor({ timeout: 180_000 });
+    assert.match(page.url(), /d_input=1/, page.url());
+    assert.match(page.url(), /patch=1/, page.url());
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 2, 300_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const step = await settledStep(page, { timeoutMs: 180_000 });
+    const s = await status(page);
+    assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), s.text);
+
+    // Explain mode: seven phases with the live numbers and the pair followed.
+    await page.getByRole('button', { name: 'Explain one iteration' }).click();
+    const heading = page.locator('.explain h3');
+    await heading.waitFor({ timeout: 60_000 });
+    const strip = page.getByLabel("The pair followed: drawing, G's output, real image, G's output after its update");
+    await strip.waitFor();
+    const texts = [];
+    for (let i = 0; i < 7; i += 1) {
+      const text = await page.locator('.explain p').innerText();
+      assert.doesNotMatch(text, /NaN|inf/, text);
+      texts.push(`${await heading.innerText()}: ${text}`);
+      if (i < 6) await page.getByRole('button', { name: 'Next' }).click();
+    }
+    assert.match(texts[0], /^1 · A drawing goes in: .*edges/, texts[0]);
+    assert.match(texts[2], /stacked on and judges each 15 × 15 patch/, texts[2]);
+    assert.match(texts[5], /λ × L1 = 10 × [\d.]+/, texts[5]);
+    assert.match(texts[6], /^7 · G learns: .*L1 [\d.]+ → [\d.]+/, texts[6]);
+    assert.equal(await page.locator('.explain svg text').first().textContent(), 'drawing y');
+    await screenshot(page, 'pix2pix-explain');
+    // The walkthrough does not count as a training step.
+    assert.equal((await status(page)).step, step);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** PNG pictures made by the page's canvas: `count` pairs of a dark outline on white (left)
+ * and the filled shape (right), `width` × `height` pixels. */
+async function pairPictures(page, count, width, height) {
+  const urls = await page.evaluate(([n, w, h]) => {
+    const out = [];
+    for (let i = 0; i < n; i += 1) {
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const c = canvas.getContext('2d');
+      c.fillStyle = 'white';
+      c.fillRect(0, 0, w, h);
+      const half = w / 2;
+      const size = h * (0.3 + 0.4 * (i % 4) / 3);
+      const x = (h - size) / 2;
+      c.strokeStyle = 'black';
+      c.lineWidth = h / 14;
+      c.strokeRect(x, x, size, size);
+      c.fillStyle = 'black';
+      c.fillRect(half + x, x, size, size);
+      out.push(canvas.toDataURL('image/png'));
+    }
+    return out;
+  }, [count, width, height]);
+  return urls.map((url, i) => ({
+    name: `pair-${i}.png`,
+    mimeType: 'image/png',
+    buffer: Buffer.from(url.split(',')[1], 'base64'),
+  }));
+}
+
+test('Pix2Pix learns pairs the user uploads, and a wrong upload changes nothing', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, '?backend=cpu');
+    const upload = page.getByLabel('Upload pairs for pix2pix (pictures: the drawing on the left, the image on the right)');
+    await upload.setInputFiles(await pairPictures(page, 20, 112, 56));
+    await rows(page).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'pix2pix');
+    const score = page.getByLabel('Held-out score');
+    await score.filter({ hasText: /Held-out pairs \(2\), step 0: L1 [\d.]+ per image/ }).waitFor({ timeout: 120_000 });
+    assert.doesNotMatch(await score.innerText(), /classifier/, 'pairs have no classes to check');
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, 2, 300_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const step = await settledStep(page, { timeoutMs: 180_000 });
+    await screenshot(page, 'pix2pix-uploaded-pairs');
+
+    // Square pictures are not pairs: the page says so and keeps the run.
+    await upload.setInputFiles(await pairPictures(page, 3, 56, 56));
+    await page.getByText(/Could not use these pairs: pair-0\.png is 56×56: a pair is two square halves side by side/)
+      .waitFor({ timeout: 30_000 });
+    assert.equal((await status(page)).step, step, 'the run is unchanged');
+    assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'pix2pix');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -106,6 +106,9 @@ fn PlaygroundPage() -> impl IntoView {
                         <ImageQualityPanel />
                         <LatentPanel />
                     </Show>
+                    <Show when=pix2pix>
+                        <Explain />
+                    </Show>
                 </Show>
                 <Charts />
                 <SharePanel />

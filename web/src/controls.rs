@@ -13,8 +13,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::draw::Layers;
 use crate::fields::{NumberField, SelectField};
-use crate::images::{load, upload};
-use crate::setup::{ImageSource, ModelChoice, Setup, optimizer};
+use crate::images::{ImageBundle, load, upload};
+use crate::setup::{ImageSource, ModelChoice, Pix2PixD, Setup, optimizer};
 use crate::state::{Ctx, DeviceChoice};
 
 /// The dataset menu value for hand-drawn points.
@@ -147,6 +147,14 @@ fn DataControls() -> impl IntoView {
             .unwrap_or_default();
         leptos::task::spawn_local(upload_images(ctx, files));
     };
+    let on_pairs = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        leptos::task::spawn_local(upload_pairs(ctx, files));
+    };
     let clear_drawing = move |_| {
         ctx.drawn.set(Vec::new());
         ctx.reset();
@@ -185,6 +193,10 @@ fn DataControls() -> impl IntoView {
         <label for="image-upload">"Upload images (MNIST IDX files, or PNG/JPEG pictures)"</label>
         <input id="image-upload" type="file" multiple
             accept=".gz,.idx,.idx3-ubyte,.idx1-ubyte,image/png,image/jpeg" on:change=on_images />
+        <div data-hide="image-upload" class="group">
+            <label for="pair-upload">"Upload pairs for pix2pix (pictures: the drawing on the left, the image on the right)"</label>
+            <input id="pair-upload" type="file" multiple accept="image/png,image/jpeg" on:change=on_pairs />
+        </div>
         </div>
     }
 }
@@ -242,6 +254,32 @@ async fn upload_images(ctx: Ctx, files: Vec<web_sys::File>) {
         }
         Err(problem) => ctx.error.set(Some(format!(
             "Could not use these files: {problem}. The current dataset is unchanged."
+        ))),
+    }
+}
+
+/// Reads uploaded pairs and trains Pix2Pix on them; a bad upload changes nothing and says why.
+async fn upload_pairs(ctx: Ctx, files: Vec<web_sys::File>) {
+    ctx.loading.set(Some(("Reading your pairs".into(), 0.0)));
+    let bundle = upload::read_pairs(&files)
+        .await
+        .and_then(|(inputs, images)| {
+            ImageBundle::uploaded_pairs(inputs, images).map_err(|e| e.to_string())
+        });
+    ctx.loading.set(None);
+    match bundle {
+        Ok(bundle) => {
+            ctx.error.set(None);
+            ctx.running.set(false);
+            ctx.page
+                .update_value(|p| p.keep_bundle(ImageSource::Uploaded, bundle));
+            change(ctx, true, |s| {
+                *s = s.with_model(ModelChoice::Pix2Pix);
+                s.images = ImageSource::Uploaded;
+            });
+        }
+        Err(problem) => ctx.error.set(Some(format!(
+            "Could not use these pairs: {problem}. The current dataset is unchanged."
         ))),
     }
 }
@@ -340,19 +378,47 @@ fn model_note(model: ModelChoice) -> &'static str {
             "The small DCGAN told which class to draw: one grid row per class."
         }
         ModelChoice::Pix2Pix => {
-            "The Keras tutorial's Pix2Pix at 32×32: G a U-Net (three 5×5 stride-2 convolutions down, three transposed up, each joined to its twin), D four 3×3 convolutions. Fashion: items from their edges; MNIST: digits from their outlines."
+            "The Keras tutorial's Pix2Pix at 32×32: G a U-Net (three 5×5 stride-2 convolutions down, three transposed up, each joined to its twin), D four 3×3 convolutions. Fashion: items from their edges; MNIST: digits from their outlines; your pictures: from their edges; your pairs: from their own inputs."
         }
         _ => "",
     }
 }
 
-/// Pix2Pix trains as the tutorial does: what that is, in words.
+/// Pix2Pix trains as the tutorial does: what that is, in words, and the paper's two choices
+/// of D (each rebuilds the model).
 #[component]
 fn Pix2PixTraining() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let d = move || ctx.setup.with(|s| s.pix2pix_d);
+    let toggle = move |which: fn(&mut Pix2PixD) -> &mut bool| {
+        move |_| {
+            ctx.running.set(false);
+            change(ctx, true, |s| {
+                *which(&mut s.pix2pix_d) = !*which(&mut s.pix2pix_d);
+            });
+        }
+    };
+    let what_d_sees = move || match (d().sees_input, d().patch) {
+        (false, false) => "D sees only the image and gives one verdict for it, as in the tutorial.",
+        (true, false) => {
+            "D sees the drawing stacked on the image, as in the paper: a sharp item that does not match its drawing is caught."
+        }
+        (false, true) => {
+            "PatchGAN: D gives a verdict for each of 4 × 4 patches of 15 × 15 pixels (three convolutions, then a 1 × 1 convolution); the losses average them."
+        }
+        (true, true) => {
+            "The paper's D: it sees the drawing stacked on the image and judges each of 4 × 4 patches of 15 × 15 pixels."
+        }
+    };
     view! {
         <fieldset data-hide="training">
             <legend>"Training"</legend>
             <p class="hint">"As in the Keras tutorial: D by SGD (learning rate 1e-3, momentum 0.9) on half a batch of real images and half of G's outputs; G by Adam (2e-4, β1 0.5) on D's verdict plus 10 × the L1 distance to the real image, summed over pixels; batch 16."</p>
+            <label><input type="checkbox" prop:checked=move || d().sees_input
+                on:change=toggle(|d| &mut d.sees_input) />"D also sees the drawing (paper)"</label>
+            <label><input type="checkbox" prop:checked=move || d().patch
+                on:change=toggle(|d| &mut d.patch) />"PatchGAN D (a verdict per patch)"</label>
+            <p class="hint" aria-live="polite">{what_d_sees}</p>
         </fieldset>
     }
 }

@@ -15,10 +15,10 @@ use std::rc::Rc;
 use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_engine::training::StepValues;
 use ganvas_session::pace::Timing;
-use ganvas_session::points::Walkthrough;
 use ganvas_session::protocol::{Command, Failure, Reply, Request};
 use ganvas_session::session::{Basis, Built, DeviceInfo, Moved, SessionError, Trained};
 use ganvas_session::setup::Setup;
+use ganvas_session::trainer::Explanation;
 use ganvas_session::trainer::{Frame, Single, Wanted};
 use ganvas_session::{DeviceChoice, Session};
 
@@ -237,7 +237,7 @@ impl Host {
     }
 
     /// One D and one G update, every phase measured.
-    pub async fn explain(&mut self) -> Result<Walkthrough, Failure> {
+    pub async fn explain(&mut self) -> Result<Explanation, Failure> {
         match self.call(Command::Explain).await? {
             Reply::Walkthrough(walk) => Ok(walk),
             other => Err(unexpected(&other)),

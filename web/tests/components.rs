@@ -277,6 +277,11 @@ async fn pix2pix_trainer_reads_its_rows_and_translates_a_drawing_on_webgpu() {
 }
 
 #[wasm_bindgen_test]
+async fn pix2pix_learns_uploaded_pairs_with_the_papers_d_on_webgpu() {
+    checks::pix2pix_uploaded_pairs(&gpu().await).await;
+}
+
+#[wasm_bindgen_test]
 fn image_grid_lays_out_cells_with_gaps() {
     // Two 2×2 images: one black, one white, side by side at scale 2 with a 1-pixel gap.
     let images = [-1.0, -1.0, -1.0, -1.0, 1.0, 1.0, 1.0, 1.0];

@@ -11,8 +11,10 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use burn::tensor::{Device, Tensor, TensorData};
 use futures_lite::future::block_on;
+use ganvas_engine::data::pairs::crop;
 use ganvas_engine::data::{ImagePairs, LineDrawing, ShippedSet, encode_idx_u8};
 use ganvas_engine::device::{self, BackendKind};
+use ganvas_engine::metrics::class_hits;
 use ganvas_engine::model::Classifier;
 use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_engine::training::gan::read_many;
@@ -311,7 +313,7 @@ fn judge(
         .sum::<f64>()
         / labels.len() as f64;
     let classify = |values: &[f32]| -> anyhow::Result<f64> {
-        let cropped = crop_scaled(values, side, BORDER);
+        let cropped = crop(values, side, BORDER);
         let n = labels.len();
         let x = Tensor::<2>::from_data(
             TensorData::new(cropped, [n, (side - 2 * BORDER).pow(2)]),
@@ -321,13 +323,7 @@ fn judge(
         let logits = block_on(read_many(vec![logits]))?
             .pop()
             .context("no logits")?;
-        let classes = logits.len() / n;
-        let hits = logits
-            .chunks_exact(classes)
-            .zip(labels)
-            .filter(|&(row, label)| argmax(row) == usize::from(*label))
-            .count();
-        Ok(hits as f64 / n as f64)
+        Ok(class_hits(&logits, labels) as f64 / n as f64)
     };
     let judgement = Judgement {
         l1,
@@ -338,33 +334,9 @@ fn judge(
     Ok((judgement, outputs))
 }
 
-fn argmax(row: &[f32]) -> usize {
-    row.iter()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |(best, top), (i, &v)| {
-            if v > top { (i, v) } else { (best, top) }
-        })
-        .0
-}
-
-/// Images of `side²` values with `border` pixels cut from every side, still in [−1, 1].
-fn crop_scaled(values: &[f32], side: usize, border: usize) -> Vec<f32> {
-    let inner = side - 2 * border;
-    values
-        .chunks_exact(side * side)
-        .flat_map(|image| {
-            (border..border + inner).flat_map(move |r| {
-                image[r * side + border..r * side + border + inner]
-                    .iter()
-                    .copied()
-            })
-        })
-        .collect()
-}
-
-/// [`crop_scaled`], as bytes 0–255.
+/// [`crop`], as bytes 0–255.
 fn crop_to_u8(values: &[f32], side: usize, border: usize) -> Vec<u8> {
-    crop_scaled(values, side, border)
+    crop(values, side, border)
         .into_iter()
         .map(|v| ((v.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8)
         .collect()

@@ -210,6 +210,11 @@ pub fn to_pairs(settings: &LinkSettings) -> Vec<(String, String)> {
         put(key, value, default);
     }
     put("seed", s.seed.to_string(), d.seed.to_string());
+    if s.model == ModelChoice::Pix2Pix {
+        let bit = |on: bool| if on { "1" } else { "0" }.to_string();
+        put("d_input", bit(s.pix2pix_d.sees_input), bit(false));
+        put("patch", bit(s.pix2pix_d.patch), bit(false));
+    }
     if s.drawn && !settings.drawn.is_empty() && settings.drawn.len() <= MAX_LINK_POINTS {
         put("drawn", points_text(&settings.drawn), String::new());
     }
@@ -382,6 +387,8 @@ fn read_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
             "loss" | "g_opt" | "d_opt" | "g_lr" | "d_lr" | "batch" | "k" | "g_steps" | "smooth"
             | "flip" | "inoise" | "inoise_decay" | "replay" => apply_training(s, key, value)?,
             "seed" => s.seed = number(key, value, 0..=u64::MAX)?,
+            "d_input" => s.pix2pix_d.sees_input = flag(key, value)?,
+            "patch" => s.pix2pix_d.patch = flag(key, value)?,
             "show" => {
                 let names: Vec<&str> = value.split(',').filter(|n| !n.is_empty()).collect();
                 if let Some(bad) = names.iter().find(|n| {
@@ -434,6 +441,15 @@ fn read_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
         out.setup.dataset = Toy2d::points(out.drawn.clone()).map_err(|e| e.to_string())?;
     }
     Ok(out)
+}
+
+/// A switch: `1` on, `0` off.
+fn flag(key: &str, value: &str) -> Result<bool, String> {
+    match value {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(format!("“{key}={value}” must be 1 (on) or 0 (off)")),
+    }
 }
 
 /// Applies one training setting (loss, optimisers, batch, k, tricks).

@@ -23,10 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::DeviceChoice;
 use crate::images::ImageBundle;
 use crate::pace::Timing;
-use crate::points::Walkthrough;
 use crate::session::{Basis, Built, DeviceInfo, Moved, Session, SessionError, Trained};
 use crate::setup::Setup;
-use crate::trainer::{Frame, Single, Wanted};
+use crate::trainer::{Explanation, Frame, Single, Wanted};
 
 /// A command, numbered by its sender.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,7 +141,7 @@ pub enum Reply {
     /// Pix2Pix's output for the drawing, in the drawing's units.
     Translated(#[serde(with = "bulk::floats")] Vec<f32>),
     /// The explain mode's measurements.
-    Walkthrough(Walkthrough),
+    Walkthrough(Explanation),
     /// The parts asked for.
     Snapshot(Box<Snapshot>),
     /// The checkpoint taken, or `None` when none was due.

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::DeviceChoice;
 use crate::images::ImageBundle;
 use crate::pace::Timing;
-use crate::points::Walkthrough;
 use crate::setup::Setup;
+use crate::trainer::Explanation;
 use crate::trainer::{Frame, Single, Trainer, Wanted};
 
 /// Why the session could not do what it was asked.
@@ -382,7 +382,7 @@ impl Session {
     }
 
     /// One D and one G update, every phase measured (2D GANs).
-    pub async fn explain(&mut self) -> Result<Walkthrough> {
+    pub async fn explain(&mut self) -> Result<Explanation> {
         Ok(self.trainer_mut()?.explain().await?)
     }
 

@@ -152,6 +152,15 @@ pub struct MlpShape {
     pub activation: Activation,
 }
 
+/// Pix2Pix's D: the paper's two choices the page offers beside the tutorial's D.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pix2PixD {
+    /// D also sees the input drawing (the paper's conditional D).
+    pub sees_input: bool,
+    /// D judges patches (PatchGAN) rather than whole images.
+    pub patch: bool,
+}
+
 /// Everything the controls choose.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Setup {
@@ -173,6 +182,9 @@ pub struct Setup {
     pub train: TrainConfig,
     /// Seed for weights, noise and data.
     pub seed: u64,
+    /// Pix2Pix's D (other models ignore it).
+    #[serde(default)]
+    pub pix2pix_d: Pix2PixD,
 }
 
 impl Default for Setup {
@@ -206,6 +218,7 @@ impl Setup {
             noise_dim: base.model.noise_dim,
             train: base.train,
             seed: 7,
+            pix2pix_d: Pix2PixD::default(),
         }
     }
 
@@ -215,6 +228,7 @@ impl Setup {
         next.images = self.images.clone();
         next.drawn = self.drawn;
         next.seed = self.seed;
+        next.pix2pix_d = self.pix2pix_d;
         next
     }
 
@@ -223,8 +237,9 @@ impl Setup {
         self.model.is_image()
     }
 
-    /// Pix2Pix's configuration (the tutorial's, with this seed) and the line drawings it
-    /// learns from: edges of Fashion items, outlines of MNIST digits.
+    /// Pix2Pix's configuration (the tutorial's with this seed and D as [`Setup::pix2pix_d`]
+    /// chooses) and the line drawings it learns from: edges of Fashion items, outlines of
+    /// MNIST digits.
     pub fn pix2pix_config(&self) -> Result<(Pix2PixConfig, LineDrawing)> {
         if self.model != ModelChoice::Pix2Pix {
             return Err(Error::Config(format!(
@@ -233,21 +248,19 @@ impl Setup {
             )));
         }
         Ok((
-            Pix2PixConfig::tutorial().with_seed(self.seed),
-            self.line_drawing()?,
+            Pix2PixConfig::with_discriminator(self.pix2pix_d.sees_input, self.pix2pix_d.patch)
+                .with_seed(self.seed),
+            self.line_drawing(),
         ))
     }
 
-    /// The line drawings Pix2Pix learns the chosen images from: edges of Fashion items,
-    /// outlines of MNIST digits (uploads have none yet).
-    pub fn line_drawing(&self) -> Result<LineDrawing> {
+    /// The line drawings Pix2Pix learns the chosen images from when they come without inputs:
+    /// outlines of MNIST digits, edges of Fashion items and of uploaded pictures (uploaded
+    /// pairs bring their own inputs, [`ImageBundle::inputs`](crate::images::ImageBundle)).
+    pub fn line_drawing(&self) -> LineDrawing {
         match self.images {
-            ImageSource::Shipped(ShippedSet::Fashion) => Ok(LineDrawing::Edges),
-            ImageSource::Shipped(ShippedSet::Mnist) => Ok(LineDrawing::Outline),
-            ImageSource::Uploaded => Err(Error::Config(
-                "Pix2Pix learns a shipped set from line drawings of it: choose MNIST or Fashion-MNIST"
-                    .into(),
-            )),
+            ImageSource::Shipped(ShippedSet::Mnist) => LineDrawing::Outline,
+            ImageSource::Shipped(ShippedSet::Fashion) | ImageSource::Uploaded => LineDrawing::Edges,
         }
     }
 

@@ -10,7 +10,8 @@ use ganvas_engine::training::{DataSource, Gan, Pix2Pix, StatsAccumulator, StepSt
 use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::images::pairs::training_pairs;
+pub use crate::images::PairWalkthrough;
+use crate::images::pairs::bundle_pairs;
 use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView, PairFrame, PairScene};
 pub use crate::points::{
     FRAME_SAMPLES, FeatureView, HEAT_CELLS, MANIFOLD_SIDE, PointScene, Quality, Walkthrough,
@@ -101,6 +102,15 @@ pub enum Scene {
     Pairs(Box<PairScene>),
 }
 
+/// One iteration walked through, for the model being trained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Explanation {
+    /// A 2D GAN's iteration.
+    Points(Walkthrough),
+    /// A Pix2Pix iteration.
+    Pairs(PairWalkthrough),
+}
+
 /// What is trained.
 pub enum Model {
     /// A GAN from noise: 2D, image, conditional.
@@ -137,7 +147,7 @@ impl Trainer {
         if !setup.model.is_noise_gan() {
             let (config, drawing) = setup.pix2pix_config()?;
             let bundle = pix2pix_images(images)?;
-            let pix2pix = Pix2Pix::new(config, &training_pairs(bundle, drawing), device)?;
+            let pix2pix = Pix2Pix::new(config, &bundle_pairs(bundle, drawing, false)?, device)?;
             return Self::pix2pix(pix2pix, bundle, drawing, device);
         }
         let config = setup.gan_config()?;
@@ -155,10 +165,10 @@ impl Trainer {
         images: Option<&ImageBundle>,
     ) -> Result<Self> {
         if snapshot.kind.is_some() {
-            let drawing = setup.line_drawing()?;
+            let drawing = setup.line_drawing();
             let bundle = pix2pix_images(images)?;
             let pix2pix =
-                Pix2Pix::from_snapshot(snapshot, &training_pairs(bundle, drawing), device)?;
+                Pix2Pix::from_snapshot(snapshot, &bundle_pairs(bundle, drawing, false)?, device)?;
             return Self::pix2pix(pix2pix, bundle, drawing, device);
         }
         let data = data_source(setup, &snapshot.config()?.model, images, device)?;
@@ -341,12 +351,18 @@ impl Trainer {
         }
     }
 
-    /// Runs one D update and one G update, measuring every phase (2D GANs only).
-    pub async fn explain(&mut self) -> Result<Walkthrough> {
+    /// Runs one D update and one G update, measuring every phase (2D GANs and Pix2Pix).
+    pub async fn explain(&mut self) -> Result<Explanation> {
         match (&mut self.scene, &mut self.model) {
-            (Scene::Points(points), Model::Noise(gan)) => points.explain(gan).await,
+            (Scene::Points(points), Model::Noise(gan)) => {
+                points.explain(gan).await.map(Explanation::Points)
+            }
+            (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => {
+                pairs.explain(pix2pix).await.map(Explanation::Pairs)
+            }
             _ => Err(Error::Config(
-                "explain mode walks through 2D GANs; choose a 2D dataset".into(),
+                "explain mode walks through 2D GANs and Pix2Pix; choose a 2D dataset or pix2pix"
+                    .into(),
             )),
         }
     }

@@ -47,3 +47,11 @@ fn a_pix2pix_trainer_reads_its_rows_and_translates_a_drawing_on_every_device() {
         futures_lite::future::block_on(checks::pix2pix_frame(&device));
     }
 }
+
+#[test]
+fn pix2pix_learns_uploaded_pairs_with_the_papers_d_on_every_device() {
+    for (name, device) in devices() {
+        eprintln!("pix2pix on uploaded pairs on {name}");
+        futures_lite::future::block_on(checks::pix2pix_uploaded_pairs(&device));
+    }
+}

@@ -75,6 +75,10 @@ fn every_model_and_every_setting_survives_a_round_trip() {
         } else {
             s.dataset = Toy2d::Grid25;
         }
+        if model == ModelChoice::Pix2Pix {
+            s.pix2pix_d.sees_input = true;
+            s.pix2pix_d.patch = true;
+        }
         settings.layers = Layers {
             real: false,
             fake: true,
@@ -101,6 +105,7 @@ fn every_model_and_every_setting_survives_a_round_trip() {
         assert_eq!(back.device, Some(DeviceChoice::Gpu));
         assert_eq!(back.hide.len(), HIDEABLE.len());
         assert!(back.presenter && back.start == Start::Training && !back.show_features);
+        assert_eq!(back.setup.pix2pix_d, settings.setup.pix2pix_d);
         if model.is_image() {
             assert_eq!(back.setup.images, ImageSource::Shipped(ShippedSet::Fashion));
         } else {
@@ -198,6 +203,11 @@ fn every_bad_value_is_refused_with_a_message_naming_it() {
             "there is no control “everything” to hide",
         ),
         ("start=later", "must be paused or training"),
+        (
+            "model=pix2pix&patch=yes",
+            "“patch=yes” must be 1 (on) or 0 (off)",
+        ),
+        ("model=pix2pix&d_input=2", "“d_input=2” must be 1"),
         ("pts=1,2;3", "the points in “pts” are damaged"),
         ("pts=1,NaN", "damaged"),
         ("drawn=", "damaged"),

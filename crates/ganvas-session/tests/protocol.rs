@@ -19,7 +19,7 @@ use ganvas_session::protocol::{
 };
 use ganvas_session::session::{Basis, DeviceInfo, Moved, Session, Trained};
 use ganvas_session::setup::{ModelChoice, Setup};
-use ganvas_session::trainer::{Frame, Single, Wanted};
+use ganvas_session::trainer::{Explanation, Frame, Single, Wanted};
 
 thread_local! {
     /// The sessions' clock: milliseconds that only the test moves (a chunk then trains its
@@ -176,7 +176,7 @@ fn a_toy_run_served_through_the_protocol_is_the_run_the_direct_calls_make() {
     assert_eq!(worker.session.step(), 10);
 
     let (reply, _) = worker.ask(Command::Explain);
-    let Reply::Walkthrough(walk) = reply else {
+    let Reply::Walkthrough(Explanation::Points(walk)) = reply else {
         panic!("{reply:?}")
     };
     assert_eq!(walk.noise.len(), 3);
@@ -463,11 +463,38 @@ fn a_pix2pix_run_trains_translates_a_drawing_and_refuses_the_rest_in_words() {
         "a drawing's answer is one block: {size} bytes"
     );
 
+    // Explain mode walks through one Pix2Pix iteration with the live numbers, without
+    // counting a step.
+    let (reply, _) = worker.ask(Command::Explain);
+    let Reply::Walkthrough(Explanation::Pairs(walk)) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(
+        (walk.side, walk.input.len(), walk.target.len()),
+        (28, 784, 784)
+    );
+    assert!(walk.outputs.iter().all(|o| o.len() == 784));
+    assert_ne!(
+        walk.outputs[0], walk.outputs[1],
+        "G's update changes its output"
+    );
+    assert!(
+        (walk.d_loss[0] - walk.d_loss[1]).abs() > 0.0,
+        "D's update changes its loss"
+    );
+    for moment in 0..3 {
+        let adversarial = walk.g_loss[moment] - walk.l1_weight * walk.l1[moment];
+        assert!(
+            adversarial >= -1e-3 && walk.l1[moment] > 0.0,
+            "G's loss is adversarial ≥ 0 plus λ·L1: {walk:?}"
+        );
+    }
+    assert!(!walk.sees_input && !walk.patch, "the tutorial's D");
+
     // What Pix2Pix does not do is refused in words, and the run stays.
     for command in [
         Command::Single(Single::Discriminator),
         Command::Retune(setup.clone()),
-        Command::Explain,
     ] {
         let (reply, _) = worker.ask(command.clone());
         assert!(

@@ -128,6 +128,7 @@ pub async fn load_shipped(
         classifier: Some(classifier),
         class_names: set.class_names().iter().map(|s| (*s).to_string()).collect(),
         fd_name: set.fd_name().to_string(),
+        inputs: None,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Bring your own images: MNIST-style IDX files (images, optionally labels; gzipped or not),
-//! or a set of PNG/JPEG pictures resized to 28×28 grey by the browser.
+//! or a set of PNG/JPEG pictures resized to 28×28 grey by the browser; and Pix2Pix pairs,
+//! pictures of two halves side by side (the pix2pix datasets' convention: the input on the
+//! left, the image on the right).
 
 use ganvas_engine::data::{ImageSet, SplitSet, decode_idx};
 use wasm_bindgen::JsCast;
@@ -119,14 +121,37 @@ async fn read_idx(files: &[web_sys::File]) -> Result<ImageSet, String> {
 }
 
 async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
-    if files.len() > MAX_PICTURES {
+    let [mut pixels] = read_picture_parts::<1>(files).await?;
+    light_ink(&mut pixels);
+    ImageSet::from_raw(pixels, None, PICTURE_SIDE, PICTURE_SIDE).map_err(|e| e.to_string())
+}
+
+/// Reads Pix2Pix pairs: each picture two halves side by side, the input on the left and the
+/// image on the right, each half resized to 28×28 grey. Returns (inputs, images).
+pub async fn read_pairs(files: &[web_sys::File]) -> Result<(ImageSet, ImageSet), String> {
+    if files.is_empty() {
+        return Err("no files were chosen".into());
+    }
+    if let Some(file) = files.iter().find(|f| is_idx(&f.name())) {
         return Err(format!(
-            "{} pictures is more than {MAX_PICTURES}; choose fewer",
-            files.len()
+            "{} is an IDX file; pairs are pictures (PNG or JPEG) of the input and the image side by side",
+            file.name()
         ));
     }
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
+    let [mut inputs, mut images] = read_picture_parts::<2>(files).await?;
+    light_ink(&mut inputs);
+    light_ink(&mut images);
+    let set = |pixels| {
+        ImageSet::from_raw(pixels, None, PICTURE_SIDE, PICTURE_SIDE).map_err(|e| e.to_string())
+    };
+    Ok((set(inputs)?, set(images)?))
+}
+
+/// A 28×28 canvas to scale pictures down on.
+fn small_canvas() -> Result<web_sys::CanvasRenderingContext2d, String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
     let canvas: web_sys::HtmlCanvasElement = document
         .create_element("canvas")
         .map_err(|_| "no canvas")?
@@ -134,69 +159,121 @@ async fn read_pictures(files: &[web_sys::File]) -> Result<ImageSet, String> {
         .map_err(|_| "no canvas")?;
     canvas.set_width(PICTURE_SIDE as u32);
     canvas.set_height(PICTURE_SIDE as u32);
-    let context: web_sys::CanvasRenderingContext2d = canvas
+    canvas
         .get_context("2d")
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into().ok())
-        .ok_or("no 2D canvas")?;
+        .ok_or_else(|| "no 2D canvas".to_string())
+}
+
+/// Decodes a picture file, refusing what is too large to read.
+async fn decode_picture(
+    window: &web_sys::Window,
+    file: &web_sys::File,
+) -> Result<web_sys::ImageBitmap, String> {
+    let name = file.name();
+    if file.size() > MAX_PICTURE_BYTES {
+        return Err(format!(
+            "{name} is {:.0} MB; pictures up to {:.0} MB are read",
+            file.size() / 1e6,
+            MAX_PICTURE_BYTES / 1e6
+        ));
+    }
+    let promise = window
+        .create_image_bitmap_with_blob(file)
+        .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?;
+    let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
+        .await
+        .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?
+        .dyn_into()
+        .map_err(|_| format!("{name} is not a picture"))?;
+    let (w, h) = (bitmap.width(), bitmap.height());
+    if u64::from(w) * u64::from(h) > MAX_PICTURE_PIXELS {
+        bitmap.close();
+        return Err(format!(
+            "{name} is {w}×{h} pixels; pictures up to {MAX_PICTURE_PIXELS} pixels are read"
+        ));
+    }
+    Ok(bitmap)
+}
+
+/// Reads every picture as `PARTS` side-by-side parts (1: the whole picture; 2: a pair's
+/// halves), each scaled to 28×28 grey; returns each part's pixels, picture after picture. All
+/// pictures must have one size; a pair must be about twice as wide as it is high.
+async fn read_picture_parts<const PARTS: usize>(
+    files: &[web_sys::File],
+) -> Result<[Vec<u8>; PARTS], String> {
+    if files.len() > MAX_PICTURES {
+        return Err(format!(
+            "{} pictures is more than {MAX_PICTURES}; choose fewer",
+            files.len()
+        ));
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let context = small_canvas()?;
     let side = PICTURE_SIDE as f64;
-    let mut pixels = Vec::with_capacity(files.len() * PICTURE_SIDE * PICTURE_SIDE);
+    let mut parts: [Vec<u8>; PARTS] =
+        std::array::from_fn(|_| Vec::with_capacity(files.len() * PICTURE_SIDE * PICTURE_SIDE));
     let mut first_size: Option<(String, u32, u32)> = None;
     for file in files {
         let name = file.name();
-        if file.size() > MAX_PICTURE_BYTES {
-            return Err(format!(
-                "{name} is {:.0} MB; pictures up to {:.0} MB are read",
-                file.size() / 1e6,
-                MAX_PICTURE_BYTES / 1e6
-            ));
-        }
-        let promise = window
-            .create_image_bitmap_with_blob(file)
-            .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?;
-        let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
-            .await
-            .map_err(|_| format!("{name} is not a PNG or JPEG picture"))?
-            .dyn_into()
-            .map_err(|_| format!("{name} is not a picture"))?;
+        let bitmap = decode_picture(&window, file).await?;
         let size = (bitmap.width(), bitmap.height());
-        if u64::from(size.0) * u64::from(size.1) > MAX_PICTURE_PIXELS {
-            bitmap.close();
-            return Err(format!(
-                "{name} is {}×{} pixels; pictures up to {MAX_PICTURE_PIXELS} pixels are read",
+        let refusal = match &first_size {
+            Some((first, w, h)) if (*w, *h) != size => Some(format!(
+                "the pictures have mixed sizes: {first} is {w}×{h}, {name} is {}×{}; use one size",
                 size.0, size.1
-            ));
-        }
-        match &first_size {
-            None => first_size = Some((name.clone(), size.0, size.1)),
-            Some((first, w, h)) if (*w, *h) != size => {
-                bitmap.close();
-                return Err(format!(
-                    "the pictures have mixed sizes: {first} is {w}×{h}, {name} is {}×{}; use one size",
+            )),
+            _ if PARTS == 2
+                && !(1.5..=2.5).contains(&(f64::from(size.0) / f64::from(size.1.max(1)))) =>
+            {
+                Some(format!(
+                    "{name} is {}×{}: a pair is two square halves side by side, about twice as wide as it is high",
                     size.0, size.1
-                ));
+                ))
             }
-            Some(_) => {}
+            _ => None,
+        };
+        if let Some(refusal) = refusal {
+            bitmap.close();
+            return Err(refusal);
         }
-        context.set_fill_style_str("black");
-        context.fill_rect(0.0, 0.0, side, side);
-        let drawn =
-            context.draw_image_with_image_bitmap_and_dw_and_dh(&bitmap, 0.0, 0.0, side, side);
+        first_size.get_or_insert((name.clone(), size.0, size.1));
+        let part_width = f64::from(size.0) / PARTS as f64;
+        for (i, pixels) in parts.iter_mut().enumerate() {
+            context.set_fill_style_str("black");
+            context.fill_rect(0.0, 0.0, side, side);
+            let drawn = context
+                .draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    &bitmap,
+                    i as f64 * part_width,
+                    0.0,
+                    part_width,
+                    f64::from(size.1),
+                    0.0,
+                    0.0,
+                    side,
+                    side,
+                );
+            if drawn.is_err() {
+                bitmap.close();
+                return Err(format!("{name} could not be drawn"));
+            }
+            let rgba = context
+                .get_image_data(0.0, 0.0, side, side)
+                .map_err(|_| format!("{name} could not be read back"))?
+                .data();
+            pixels.extend(rgba.chunks_exact(4).map(|p| {
+                let luma =
+                    0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
+                luma.round().clamp(0.0, 255.0) as u8
+            }));
+        }
         // The decoded picture's memory goes now, not when the collector finds it.
         bitmap.close();
-        drawn.map_err(|_| format!("{name} could not be drawn"))?;
-        let rgba = context
-            .get_image_data(0.0, 0.0, side, side)
-            .map_err(|_| format!("{name} could not be read back"))?
-            .data();
-        pixels.extend(rgba.chunks_exact(4).map(|p| {
-            let luma = 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
-            luma.round().clamp(0.0, 255.0) as u8
-        }));
     }
-    light_ink(&mut pixels);
-    ImageSet::from_raw(pixels, None, PICTURE_SIDE, PICTURE_SIDE).map_err(|e| e.to_string())
+    Ok(parts)
 }
 
 /// MNIST has light ink on a dark background: pictures that are mostly light (dark ink on
@@ -227,5 +304,6 @@ pub fn bundle(set: ImageSet, classifier: Option<Vec<u8>>) -> ImageBundle {
         classifier,
         class_names: (0..10).map(|c| c.to_string()).collect(),
         fd_name: "FD (MNIST classifier)".into(),
+        inputs: None,
     }
 }

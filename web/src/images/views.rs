@@ -20,7 +20,7 @@ const GRID_GAP: usize = 4;
 const ROW_LABELS: f64 = 64.0;
 
 /// Sizes `canvas` to `width × height` and draws on it.
-pub(super) fn paint(
+pub(crate) fn paint(
     canvas: NodeRef<leptos::html::Canvas>,
     width: f64,
     height: f64,

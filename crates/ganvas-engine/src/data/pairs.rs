@@ -159,6 +159,20 @@ pub fn pad(set: &ImageSet, border: usize) -> ImageSet {
     }
 }
 
+/// Images of `side²` values (row-major, one after another) with `border` pixels cut from
+/// every side: the inverse of [`pad`] for values read back from the U-Net.
+pub fn crop(values: &[f32], side: usize, border: usize) -> Vec<f32> {
+    let inner = side.saturating_sub(2 * border);
+    values
+        .chunks_exact(side * side)
+        .flat_map(|image| {
+            (border..border + inner)
+                .flat_map(move |r| image[r * side + border..r * side + border + inner].iter())
+                .copied()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +234,12 @@ mod tests {
         assert_eq!(
             padded.images[16..],
             [0, 0, 0, 0, 0, 5, 6, 0, 0, 7, 8, 0, 0, 0, 0, 0]
+        );
+        // Cropping undoes it.
+        let values: Vec<f32> = padded.images.iter().map(|&v| f32::from(v)).collect();
+        assert_eq!(
+            crop(&values, 4, 1),
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
         );
     }
 

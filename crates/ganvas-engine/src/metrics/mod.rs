@@ -5,6 +5,7 @@ pub mod classifier_score;
 pub mod divergence;
 pub mod eigen;
 pub mod fd;
+pub mod hits;
 pub mod mixture;
 pub mod quadratic;
 pub mod quality;
@@ -14,6 +15,7 @@ pub use classifier_score::{
 };
 pub use divergence::{energy_distance, grid_kl_js};
 pub use fd::{FeatureStats, frechet_distance};
+pub use hits::{argmax, class_hits};
 pub use mixture::{ModeCoverage, mode_coverage};
 pub use quadratic::{QuadraticQuality, quadratic_quality};
 pub use quality::{Quality2d, evaluate_2d};

@@ -15,7 +15,7 @@ pub mod unet;
 
 pub use activation::Activation;
 pub use classifier::{Classifier, ClassifierConfig};
-pub use conv_discriminator::{ConvDiscriminator, ConvDiscriminatorConfig};
+pub use conv_discriminator::{ConvDiscriminator, ConvDiscriminatorConfig, DiscriminatorLayout};
 pub use conv_generator::{BatchNormSpec, ConvGenerator, ConvGeneratorConfig, UpBlockConfig};
 pub use mlp::{Mlp, MlpConfig};
 pub use networks::{

@@ -3,7 +3,7 @@
 //! count. The order is Burn's module order, the one [`crate::snapshot`] reads and writes.
 
 use super::conv::same_output;
-use super::conv_discriminator::ConvDiscriminatorConfig;
+use super::conv_discriminator::{ConvDiscriminatorConfig, DiscriminatorLayout};
 use super::conv_generator::ConvGeneratorConfig;
 use super::mlp::MlpConfig;
 use super::networks::{DiscriminatorConfig, GeneratorConfig};
@@ -95,8 +95,21 @@ pub fn discriminator_shapes(config: &DiscriminatorConfig) -> NetworkShapes {
     let mut shapes = NetworkShapes::default();
     match config {
         DiscriminatorConfig::Mlp(mlp) => shapes.mlp(mlp),
-        DiscriminatorConfig::Conv(conv) => conv_discriminator(&mut shapes, conv),
+        DiscriminatorConfig::Conv(conv) => {
+            conv_discriminator(&mut shapes, conv, DiscriminatorLayout::IMAGE);
+        }
     }
+    shapes
+}
+
+/// A convolutional discriminator's tensors for `layout` (same expectations as
+/// [`generator_shapes`]).
+pub fn conv_discriminator_shapes(
+    config: &ConvDiscriminatorConfig,
+    layout: DiscriminatorLayout,
+) -> NetworkShapes {
+    let mut shapes = NetworkShapes::default();
+    conv_discriminator(&mut shapes, config, layout);
     shapes
 }
 
@@ -122,8 +135,12 @@ fn conv_generator(shapes: &mut NetworkShapes, config: &ConvGeneratorConfig) {
     }
 }
 
-fn conv_discriminator(shapes: &mut NetworkShapes, config: &ConvDiscriminatorConfig) {
-    let (mut channels, mut side) = (1, config.image);
+fn conv_discriminator(
+    shapes: &mut NetworkShapes,
+    config: &ConvDiscriminatorConfig,
+    layout: DiscriminatorLayout,
+) {
+    let (mut channels, mut side) = (layout.channels_in, config.image);
     for &out in &config.channels {
         // Conv2d weights: [c_out, c_in, k, k]
         shapes.trained(vec![out, channels, config.kernel, config.kernel]);

@@ -11,6 +11,7 @@ use super::gan::{read_f32, tensor_2d};
 use crate::data::ImageSet;
 use crate::error::{Error, Result};
 use crate::loss::cross_entropy;
+use crate::metrics::class_hits;
 use crate::model::{Classifier, ClassifierConfig};
 use crate::optim::{Optimizer, OptimizerConfig};
 use crate::preset::IMAGE_CLASSES;
@@ -119,25 +120,11 @@ pub async fn accuracy(classifier: &Classifier, set: &ImageSet, device: &Device) 
         let (pixels, _) = set.batch(indices);
         let x = tensor_2d(pixels, [indices.len(), set.pixels()], device);
         let (logits, _) = classifier.logits_and_features(x); // [n, 10]
-        let classes = classifier.classes();
         let logits = read_f32(logits).await?;
-        correct += logits
-            .chunks_exact(classes)
-            .zip(indices)
-            .filter(|(row, i)| argmax(row) == usize::from(labels[**i]))
-            .count();
+        let batch_labels: Vec<u8> = indices.iter().map(|&i| labels[i]).collect();
+        correct += class_hits(&logits, &batch_labels);
     }
     Ok(correct as f32 / set.len as f32)
-}
-
-/// Index of the largest value (the first on ties).
-fn argmax(row: &[f32]) -> usize {
-    row.iter()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |best, (i, &v)| {
-            if v > best.1 { (i, v) } else { best }
-        })
-        .0
 }
 
 /// `0..n` in a random order (Fisher–Yates).
@@ -189,7 +176,6 @@ mod tests {
         let mut order = shuffled(50, &mut rng);
         order.sort_unstable();
         assert_eq!(order, (0..50).collect::<Vec<_>>());
-        assert_eq!(argmax(&[0.1, 0.7, 0.7, -1.0]), 1);
     }
 
     #[test]

@@ -11,15 +11,18 @@
 //!   `|x − G(y)|` averaged over the batch ([`crate::loss::pix2pix_generator`]); D runs in
 //!   training mode (its dropout on), as Keras's combined model runs it, and is not updated.
 //!
-//! D sees only the output image, as in the tutorial.
+//! D sees only the output image, as in the tutorial, unless the configuration asks for the
+//! paper's conditional D (the input stacked on as a second channel) or a PatchGAN D (one
+//! verdict per patch, the losses averaged over patches as well as images): the paper
+//! (Isola et al. 2017) uses both, the tutorial mentions both.
 
 use burn::config::Config;
 use burn::module::Module;
-use burn::optim::GradientsParams;
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use super::gan::tensor_2d;
+use super::network::Trained;
 use super::stats::StepStats;
 use super::step::untracked;
 use crate::data::ImagePairs;
@@ -27,13 +30,12 @@ use crate::error::{Error, Result};
 use crate::loss::{pix2pix_discriminator, pix2pix_generator};
 use crate::model::activation::Activation;
 use crate::model::mlp::MlpConfig;
-use crate::model::{ConvDiscriminator, ConvDiscriminatorConfig, UNet, UNetConfig};
-use crate::optim::{Optimizer, OptimizerConfig};
-use crate::rng::Rng;
-use crate::snapshot::{
-    OptimizerValues, PIX2PIX, Snapshot, SnapshotParts, load_module, module_tensors,
-    optimizer_state, read_parts,
+use crate::model::{
+    ConvDiscriminator, ConvDiscriminatorConfig, DiscriminatorLayout, UNet, UNetConfig,
 };
+use crate::optim::OptimizerConfig;
+use crate::rng::Rng;
+use crate::snapshot::{OptimizerValues, PIX2PIX, Snapshot, SnapshotParts, read_parts};
 
 /// Everything that defines a Pix2Pix run.
 #[derive(Config, Debug)]
@@ -50,6 +52,14 @@ pub struct Pix2PixConfig {
     pub batch_size: usize,
     /// λ, the weight of the L1 term in G's loss.
     pub l1_weight: f64,
+    /// D also sees the input: it judges the image with its input stacked on as a second
+    /// channel, as the paper's conditional D does (the tutorial's D sees only the image).
+    #[config(default = false)]
+    pub discriminator_sees_input: bool,
+    /// PatchGAN: D's head judges each place of its last feature map on its own, one verdict
+    /// per patch of the image, instead of one per image.
+    #[config(default = false)]
+    pub patch_discriminator: bool,
     /// Seed for initial weights, dropout and pair sampling.
     #[config(default = 0)]
     pub seed: u64,
@@ -74,8 +84,40 @@ impl Pix2PixConfig {
         )
     }
 
+    /// The tutorial's Pix2Pix with the paper's choices of D: seeing the input too, and judging
+    /// patches. The PatchGAN D drops the tutorial's last convolution and its dense layers:
+    /// three 3×3 stride-2 convolutions of 64 take 32×32 to a 4×4 map whose places each see a
+    /// 15×15 patch, and a 1×1 convolution gives each place's logit.
+    pub fn with_discriminator(sees_input: bool, patch: bool) -> Self {
+        let mut config = Pix2PixConfig::tutorial();
+        config.discriminator_sees_input = sees_input;
+        config.patch_discriminator = patch;
+        if patch {
+            let head = MlpConfig::new(vec![64, 1], vec![], Activation::Linear);
+            config.discriminator = ConvDiscriminatorConfig::new(
+                32,
+                vec![64; 3],
+                3,
+                2,
+                Activation::LeakyRelu(0.1),
+                0.0,
+                head,
+            );
+        }
+        config
+    }
+
+    /// What D reads (the image, or the image and its input) and where its head looks.
+    pub fn discriminator_layout(&self) -> DiscriminatorLayout {
+        DiscriminatorLayout {
+            channels_in: if self.discriminator_sees_input { 2 } else { 1 },
+            per_patch: self.patch_discriminator,
+        }
+    }
+
     /// Whether the parts fit each other: the U-Net's sizes, one greyscale channel in and out
-    /// (D sees one channel), D on the U-Net's image side, and a batch of at least 2.
+    /// (D sees one channel, or two with the input), D on the U-Net's image side, and a batch
+    /// of at least 2.
     pub fn check(&self) -> Result<()> {
         self.generator.check().map_err(Error::Config)?;
         if self.generator.channels_in != 1 || self.generator.channels_out != 1 {
@@ -89,13 +131,17 @@ impl Pix2PixConfig {
                 self.discriminator.image, self.generator.side
             )));
         }
-        let side = self.discriminator.final_side();
-        let flat = self.discriminator.channels.last().copied().unwrap_or(1) * side * side;
+        let flat = self.discriminator.head_input(self.discriminator_layout());
         if self.discriminator.head.sizes.first() != Some(&flat)
             || self.discriminator.head.sizes.last() != Some(&1)
         {
+            let per = if self.patch_discriminator {
+                " at each place"
+            } else {
+                ""
+            };
             return Err(Error::Config(format!(
-                "D's head must take {flat} features and give one logit"
+                "D's head must take {flat} features and give one logit{per}"
             )));
         }
         if self.batch_size < 2 {
@@ -108,6 +154,27 @@ impl Pix2PixConfig {
         }
         Ok(())
     }
+}
+
+/// D's update as measured while it ran (each `[1]`, not read back): its loss and its mean
+/// probabilities on the real and the generated half batches.
+#[derive(Debug, Clone)]
+pub struct DiscriminatorUpdate {
+    /// D's loss.
+    pub loss: Tensor<1>,
+    /// Mean probability D gave the real targets.
+    pub real: Tensor<1>,
+    /// Mean probability D gave the outputs.
+    pub fake: Tensor<1>,
+}
+
+/// G's update as measured while it ran (each `[1]`, not read back).
+#[derive(Debug, Clone)]
+pub struct GeneratorUpdate {
+    /// G's whole loss: adversarial + λ·L1.
+    pub loss: Tensor<1>,
+    /// The L1 term before λ.
+    pub l1: Tensor<1>,
 }
 
 /// Pairs uploaded to the device once, indexed there.
@@ -124,10 +191,8 @@ struct DevicePairs {
 #[derive(Debug)]
 pub struct Pix2Pix {
     config: Pix2PixConfig,
-    generator: UNet,
-    discriminator: ConvDiscriminator,
-    g_optimizer: Optimizer,
-    d_optimizer: Optimizer,
+    generator: Trained<UNet>,
+    discriminator: Trained<ConvDiscriminator>,
     data: DevicePairs,
     rng: Rng,
     device: Device,
@@ -161,10 +226,12 @@ impl Pix2Pix {
             len: pairs.len(),
         };
         Ok(Self {
-            generator: config.generator.init(&device),
-            discriminator: config.discriminator.init(&device),
-            g_optimizer: Optimizer::new(),
-            d_optimizer: Optimizer::new(),
+            generator: Trained::new(config.generator.init(&device)),
+            discriminator: Trained::new(
+                config
+                    .discriminator
+                    .init_with(config.discriminator_layout(), &device),
+            ),
             data,
             rng: Rng::new(config.seed ^ 0x0070_6978_3270_6978), // "pix2pix"
             device,
@@ -190,22 +257,19 @@ impl Pix2Pix {
 
     /// The generator (on the training device).
     pub fn generator(&self) -> &UNet {
-        &self.generator
+        &self.generator.net
     }
 
     /// The discriminator (on the training device).
     pub fn discriminator(&self) -> &ConvDiscriminator {
-        &self.discriminator
+        &self.discriminator.net
     }
 
     /// Trainable parameters of (G, D); batch-norm running statistics are not counted.
     pub fn parameter_counts(&self) -> (usize, usize) {
-        let count = |params: Vec<(burn::module::ParamId, Tensor<1>)>| -> usize {
-            params.iter().map(|(_, t)| t.dims()[0]).sum()
-        };
         (
-            count(crate::optim::trainable_params(&self.generator)),
-            count(crate::optim::trainable_params(&self.discriminator)),
+            self.generator.parameter_count(),
+            self.discriminator.parameter_count(),
         )
     }
 
@@ -225,60 +289,110 @@ impl Pix2Pix {
     /// losses, D's mean probabilities on real targets and on outputs, and the L1 term
     /// ([`StepValues::l1`](super::StepValues::l1)); the noise GANs' other slots are 0.
     pub fn train_step(&mut self) -> StepStats {
-        let batch = self.config.batch_size;
-        let half = batch / 2;
-
-        // D: half a batch of real targets and the outputs for the same pairs' inputs.
-        let (inputs, targets) = self.batch(half);
-        let outputs = untracked(&self.generator).forward(inputs, true).detach();
-        let logits = self
-            .discriminator
-            .forward(Tensor::cat(vec![targets, outputs], 0), true);
-        let real = logits.clone().slice([0..half, 0..1]);
-        let fake = logits.slice([half..2 * half, 0..1]);
-        let d_loss = pix2pix_discriminator(real.clone(), fake.clone());
-        let d_real = sigmoid(real.detach()).mean();
-        let d_fake = sigmoid(fake.detach()).mean();
-        let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
-        self.discriminator = self.d_optimizer.step(
-            &self.config.discriminator_optimizer,
-            self.discriminator.clone(),
-            grads,
-        );
-
-        // G: a whole batch, judged by the updated D.
-        let (inputs, targets) = self.batch(batch);
-        let outputs = self.generator.forward(inputs, true);
-        let judged = self.discriminator.forward(outputs.clone(), true);
-        let (g_loss, l1) = pix2pix_generator(judged, outputs, targets, self.config.l1_weight);
-        let zero = d_real.zeros_like();
-        let stats = Tensor::cat(
+        let d = self.update_discriminator();
+        let g = self.update_generator();
+        self.step += 1;
+        let zero = d.real.zeros_like();
+        StepStats(Tensor::cat(
             vec![
-                d_loss.detach(),
-                g_loss.clone().detach(),
-                d_real,
-                d_fake,
+                d.loss,
+                g.loss,
+                d.real,
+                d.fake,
                 zero.clone(),
                 zero.clone(),
                 zero,
-                l1.detach(),
+                g.l1,
             ],
             0,
-        );
-        let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
-        self.generator = self.g_optimizer.step(
-            &self.config.generator_optimizer,
-            self.generator.clone(),
-            grads,
-        );
-        self.step += 1;
-        StepStats(stats)
+        ))
     }
 
-    /// D's probability that each image `[n, side²]` (on the device without autodiff, as
-    /// [`Pix2Pix::translate`] returns them) is a real target; dropout off.
-    pub fn judge(&self, images: Tensor<2>) -> Tensor<2> {
-        sigmoid(self.discriminator.valid().forward(images, false))
+    /// What D judges: the images, with their inputs stacked on as a second channel when D sees
+    /// the input (`[n, side²]` each, channel-major `[n, 2·side²]` together).
+    fn judged(&self, images: Tensor<2>, inputs: Tensor<2>) -> Tensor<2> {
+        if self.config.discriminator_sees_input {
+            Tensor::cat(vec![images, inputs], 1)
+        } else {
+            images
+        }
+    }
+
+    /// D's update, on half a batch of real targets and the outputs for the same pairs' inputs
+    /// (G untracked). Does not count a step ([`Pix2Pix::train_step`] does): the explain mode
+    /// runs the two updates apart.
+    pub fn update_discriminator(&mut self) -> DiscriminatorUpdate {
+        let half = self.config.batch_size / 2;
+        let (inputs, targets) = self.batch(half);
+        let outputs = untracked(&self.generator.net)
+            .forward(inputs.clone(), true)
+            .detach();
+        let real = self.judged(targets, inputs.clone());
+        let fake = self.judged(outputs, inputs);
+        let logits = self
+            .discriminator
+            .net
+            .forward(Tensor::cat(vec![real, fake], 0), true); // [2·half, verdicts]
+        let verdicts = logits.dims()[1];
+        let real = logits.clone().slice([0..half, 0..verdicts]);
+        let fake = logits.slice([half..2 * half, 0..verdicts]);
+        let loss = pix2pix_discriminator(real.clone(), fake.clone());
+        let update = DiscriminatorUpdate {
+            loss: loss.clone().detach(),
+            real: sigmoid(real.detach()).mean(),
+            fake: sigmoid(fake.detach()).mean(),
+        };
+        self.discriminator
+            .update(loss, &self.config.discriminator_optimizer);
+        update
+    }
+
+    /// G's update on a whole batch, judged by D as it is now (D not updated). Does not count
+    /// a step.
+    pub fn update_generator(&mut self) -> GeneratorUpdate {
+        let (inputs, targets) = self.batch(self.config.batch_size);
+        let outputs = self.generator.net.forward(inputs.clone(), true);
+        let verdicts = self
+            .discriminator
+            .net
+            .forward(self.judged(outputs.clone(), inputs), true);
+        let (loss, l1) = pix2pix_generator(verdicts, outputs, targets, self.config.l1_weight);
+        let update = GeneratorUpdate {
+            loss: loss.clone().detach(),
+            l1: l1.detach(),
+        };
+        self.generator
+            .update(loss, &self.config.generator_optimizer);
+        update
+    }
+
+    /// D's losses on given images, in inference mode (no dropout) and without autodiff, as
+    /// the explain mode measures them: for targets and outputs `[n, side²]` of the inputs,
+    /// D's loss, G's loss and its L1 term (each `[1]`).
+    pub fn losses_on(
+        &self,
+        inputs: Tensor<2>,
+        outputs: Tensor<2>,
+        targets: Tensor<2>,
+    ) -> (Tensor<1>, Tensor<1>, Tensor<1>) {
+        let d = self.discriminator.net.valid();
+        let real = d.forward(self.judged(targets.clone(), inputs.clone()), false);
+        let fake = d.forward(self.judged(outputs.clone(), inputs), false);
+        let d_loss = pix2pix_discriminator(real, fake.clone());
+        let (g_loss, l1) = pix2pix_generator(fake, outputs, targets, self.config.l1_weight);
+        (d_loss, g_loss, l1)
+    }
+
+    /// D's probability that each image `[n, side²]` made from `inputs` `[n, side²]` (both on
+    /// the device without autodiff, as [`Pix2Pix::translate`] returns them) is a real target;
+    /// dropout off. A PatchGAN D's verdict is the mean over its patches. `[n, 1]`
+    pub fn judge(&self, images: Tensor<2>, inputs: Tensor<2>) -> Tensor<2> {
+        let logits = self
+            .discriminator
+            .net
+            .valid()
+            .forward(self.judged(images, inputs), false);
+        sigmoid(logits).mean_dim(1)
     }
 
     /// G's outputs for `inputs` `[n, side²]` in [−1, 1], without autodiff: batch norm by its
@@ -294,7 +408,7 @@ impl Pix2Pix {
         }
         let device = self.device.clone().inner();
         let x = tensor_2d(inputs.to_vec(), [inputs.len() / pixels, pixels], &device);
-        Ok(self.generator.valid().forward(x, false))
+        Ok(self.generator.net.valid().forward(x, false))
     }
 }
 
@@ -303,18 +417,16 @@ impl Pix2Pix {
     /// asynchronous transfer, as a snapshot of kind [`PIX2PIX`]: the U-Net fills the
     /// generator's slot. Pix2Pix keeps no averaged generator.
     pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
-        let mut networks = vec![module_tensors(&self.generator)];
+        let mut networks = vec![self.generator.tensors()];
         if parts.discriminator {
-            networks.push(module_tensors(&self.discriminator));
+            networks.push(self.discriminator.tensors());
         }
         let optimizers = if parts.optimizers {
             vec![
-                self.g_optimizer
-                    .state(self.config.generator_optimizer.kind, &self.generator),
-                self.d_optimizer.state(
-                    self.config.discriminator_optimizer.kind,
-                    &self.discriminator,
-                ),
+                self.generator
+                    .optimizer_state(self.config.generator_optimizer.kind),
+                self.discriminator
+                    .optimizer_state(self.config.discriminator_optimizer.kind),
             ]
         } else {
             Vec::new()
@@ -350,15 +462,15 @@ impl Pix2Pix {
         }
         let mut run = Pix2Pix::new(config, pairs, device)?;
         let device = run.device.clone();
-        run.generator = load_module(run.generator, &snapshot.generator, &device, "generator")?;
+        run.generator = run
+            .generator
+            .load(&snapshot.generator, &device, "generator")?;
         if let Some(values) = &snapshot.discriminator {
-            run.discriminator = load_module(run.discriminator, values, &device, "discriminator")?;
+            run.discriminator = run.discriminator.load(values, &device, "discriminator")?;
         }
         if let Some([g, d]) = &snapshot.optimizers {
-            let inner = device.clone().inner();
-            run.g_optimizer = Optimizer::from_state(optimizer_state(g, &inner), &run.generator)?;
-            run.d_optimizer =
-                Optimizer::from_state(optimizer_state(d, &inner), &run.discriminator)?;
+            run.generator = run.generator.load_optimizer(g, &device)?;
+            run.discriminator = run.discriminator.load_optimizer(d, &device)?;
         }
         run.step = snapshot.step;
         Ok(run)
@@ -581,6 +693,81 @@ mod tests {
                 .to_string()
                 .contains("pix2pix")
         );
+    }
+
+    #[test]
+    fn the_papers_discriminators_have_their_parameter_counts_and_verdict_shapes() {
+        let device = device::cpu();
+        let count = |sees_input, patch| {
+            let config = Pix2PixConfig::with_discriminator(sees_input, patch);
+            config.check().expect("fits");
+            crate::training::validate::check_pix2pix(&config).expect("within the limits");
+            let d = config
+                .discriminator
+                .init_with(config.discriminator_layout(), &device);
+            let channels = config.discriminator_layout().channels_in;
+            let x = Tensor::<2>::zeros([3, channels * 32 * 32], &device);
+            (d.num_params(), d.forward(x, false).dims())
+        };
+        // The input stacked on: the first convolution reads 2 channels (2·64·9 + 64 = 1,216).
+        assert_eq!(
+            count(true, false),
+            (1_216 + 3 * 36_928 + 32_896 + 129, [3, 1])
+        );
+        // PatchGAN: three convolutions to a 4×4 map, a 1×1 convolution (64 + 1) per place.
+        assert_eq!(count(false, true), (640 + 2 * 36_928 + 65, [3, 16]));
+        assert_eq!(count(true, true), (1_216 + 2 * 36_928 + 65, [3, 16]));
+        assert_eq!(count(false, false), (144_449, [3, 1]), "the tutorial's D");
+        // A head that does not fit the patches is refused in words.
+        let mut config = Pix2PixConfig::tutorial();
+        config.patch_discriminator = true;
+        let why = config
+            .check()
+            .expect_err("the dense head reads 256 features");
+        assert!(why.to_string().contains("at each place"), "{why}");
+    }
+
+    /// [`small`] with the paper's choices of D.
+    fn small_with(seed: u64, sees_input: bool, patch: bool) -> Pix2PixConfig {
+        let mut config = small(seed);
+        config.discriminator_sees_input = sees_input;
+        config.patch_discriminator = patch;
+        if patch {
+            config.discriminator.head = MlpConfig::new(vec![8, 1], vec![], Activation::Linear);
+        }
+        config
+    }
+
+    #[test]
+    fn every_choice_of_d_trains_judges_and_comes_back_from_a_file() {
+        let device = device::cpu();
+        let pairs = squares(&mut Rng::new(1));
+        for (sees_input, patch) in [(true, false), (false, true), (true, true)] {
+            let mut gan =
+                Pix2Pix::new(small_with(5, sees_input, patch), &pairs, &device).expect("builds");
+            let mut first = None;
+            for _ in 0..40 {
+                let stats = block_on(gan.train_step().read()).expect("reads");
+                assert!(stats.is_finite(), "{stats:?}");
+                first.get_or_insert(stats.l1);
+            }
+            let (inputs, _) = pairs.inputs.batch(&[0, 1, 2]);
+            let outputs = gan.translate(&inputs).expect("translates");
+            let inputs = tensor_2d(inputs, [3, 64], &device);
+            let verdicts = gan.judge(outputs, inputs);
+            assert_eq!(verdicts.dims(), [3, 1], "one probability per image");
+            let snapshot = block_on(gan.snapshot(SnapshotParts::ALL)).expect("reads");
+            let back = Pix2Pix::from_snapshot(&snapshot, &pairs, &device).expect("restores");
+            assert_eq!(
+                (
+                    back.config().discriminator_sees_input,
+                    back.config().patch_discriminator
+                ),
+                (sees_input, patch)
+            );
+            let again = block_on(back.snapshot(SnapshotParts::ALL)).expect("reads");
+            assert_eq!(again, snapshot, "D of ({sees_input}, {patch}) whole");
+        }
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! Image GANs in a session: the training set with what scores it, what the image views ask
 //! for, and what they draw ([`ImageFrame`], read by [`scene::ImageScene`]).
 
+pub mod pair_explain;
 pub mod pairs;
 pub mod scene;
 
 use std::sync::Arc;
 
-use ganvas_engine::data::SplitSet;
+use ganvas_engine::data::{ImageSet, SplitSet};
 use ganvas_engine::preset::IMAGE_CLASSES;
+use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+pub use pair_explain::PairWalkthrough;
 pub use pairs::{PairFrame, PairScene, PairScore};
 pub use scene::ImageScene;
 
@@ -27,7 +30,49 @@ pub struct ImageBundle {
     pub class_names: Vec<String>,
     /// The honest name of the distance, e.g. "FD (MNIST classifier)".
     pub fd_name: String,
+    /// Pix2Pix inputs given with the images (uploaded pairs), image by image beside `split`;
+    /// without them Pix2Pix draws its inputs from the images.
+    #[serde(default)]
+    pub inputs: Option<SplitSet>,
 }
+
+impl ImageBundle {
+    /// Uploaded Pix2Pix pairs (inputs and images, image by image) as the page trains on them:
+    /// the last tenth (at least one pair, at most [`MAX_HELD_OUT_PAIRS`]) held out for the rows
+    /// and the score, which is by L1 alone (pairs have no classes). A single pair is both
+    /// trained on and shown.
+    pub fn uploaded_pairs(inputs: ImageSet, images: ImageSet) -> Result<Self> {
+        if (inputs.len, inputs.rows, inputs.cols) != (images.len, images.rows, images.cols) {
+            return Err(Error::ShapeMismatch(format!(
+                "{} inputs of {}×{} for {} images of {}×{}",
+                inputs.len, inputs.rows, inputs.cols, images.len, images.rows, images.cols
+            )));
+        }
+        let count = images.len;
+        let held = (count / 10).clamp(1, MAX_HELD_OUT_PAIRS);
+        let split = |set: ImageSet| -> Result<SplitSet> {
+            if set.len < 2 {
+                return Ok(SplitSet {
+                    test: set.clone(),
+                    train: set,
+                });
+            }
+            let (train, test) = set.split_at(set.len - held)?;
+            Ok(SplitSet { train, test })
+        };
+        Ok(ImageBundle {
+            title: format!("your {count} pair{}", if count == 1 { "" } else { "s" }),
+            split: split(images)?,
+            classifier: None,
+            class_names: Vec::new(),
+            fd_name: "FD".into(),
+            inputs: Some(split(inputs)?),
+        })
+    }
+}
+
+/// Most uploaded pairs held out for the score.
+pub const MAX_HELD_OUT_PAIRS: usize = 500;
 
 /// What the image views ask of a frame (changed by the class picker and latent controls).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,4 +151,33 @@ pub struct ImageFrame {
     pub fd_name: String,
     /// Whether a classifier scores these images.
     pub scored: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(count: usize) -> ImageSet {
+        let images = (0..count * 4).map(|i| (i % 256) as u8).collect();
+        ImageSet::from_raw(images, None, 2, 2).expect("2×2 images")
+    }
+
+    #[test]
+    fn uploaded_pairs_hold_out_a_tenth_side_by_side() {
+        let bundle = ImageBundle::uploaded_pairs(set(25), set(25)).expect("pairs");
+        let inputs = bundle.inputs.as_ref().expect("inputs");
+        assert_eq!((bundle.split.train.len, bundle.split.test.len), (23, 2));
+        assert_eq!((inputs.train.len, inputs.test.len), (23, 2));
+        assert_eq!(bundle.title, "your 25 pairs");
+        assert!(bundle.classifier.is_none());
+        // One pair is trained on and shown; two are one and one.
+        let one = ImageBundle::uploaded_pairs(set(1), set(1)).expect("a pair");
+        assert_eq!((one.split.train.len, one.split.test.len), (1, 1));
+        assert_eq!(one.title, "your 1 pair");
+        let two = ImageBundle::uploaded_pairs(set(2), set(2)).expect("pairs");
+        assert_eq!((two.split.train.len, two.split.test.len), (1, 1));
+        // Inputs and images that do not pair up are refused in words.
+        let why = ImageBundle::uploaded_pairs(set(3), set(4)).expect_err("3 for 4");
+        assert!(why.to_string().contains("3 inputs"), "{why}");
+    }
 }

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use burn::tensor::{Device, Tensor, TensorData};
+use ganvas_engine::data::pairs::crop;
 use ganvas_engine::data::{ImagePairs, LineDrawing};
+use ganvas_engine::metrics::class_hits;
 use ganvas_engine::model::Classifier;
 use ganvas_engine::training::Pix2Pix;
 use ganvas_engine::training::gan::read_many;
@@ -66,12 +68,18 @@ pub struct PairFrame {
 /// The probes of a Pix2Pix run.
 pub struct PairScene {
     /// The U-Net's side (28 + 2·BORDER).
-    side: usize,
-    drawing: LineDrawing,
+    pub(super) side: usize,
+    /// What the inputs are: "edges", "outlines" or (uploaded) "inputs".
+    pub(super) drawing: &'static str,
+    /// Held-out pairs scored.
+    pub(super) count: usize,
     /// Held-out inputs `[SCORED_PAIRS, side²]`, padded, in [−1, 1]; the rows are the first.
-    inputs: Vec<f32>,
+    pub(super) inputs: Vec<f32>,
+    /// The same inputs on the device without autodiff (D may judge outputs with them).
+    pub(super) input_tensor: Tensor<2>,
     /// Their targets, on the device without autodiff.
-    targets: Tensor<2>,
+    pub(super) targets: Tensor<2>,
+    /// Their classes (empty for unlabelled uploads).
     labels: Vec<u8>,
     shown_inputs: Arc<[f32]>,
     shown_targets: Arc<[f32]>,
@@ -82,15 +90,31 @@ pub struct PairScene {
     last_score: Option<PairScore>,
 }
 
-/// The training pairs of `bundle` (padded for the U-Net).
-pub fn training_pairs(bundle: &ImageBundle, drawing: LineDrawing) -> ImagePairs {
-    ImagePairs::drawn_from(&bundle.split.train, drawing).padded(BORDER)
+/// The pairs Pix2Pix learns from `bundle` (its training side, or the held-out one), padded
+/// for the U-Net: the uploaded inputs when the bundle has them, else `drawing`s of its images.
+pub fn bundle_pairs(
+    bundle: &ImageBundle,
+    drawing: LineDrawing,
+    held_out: bool,
+) -> Result<ImagePairs> {
+    fn side(
+        split: &ganvas_engine::data::SplitSet,
+        held_out: bool,
+    ) -> &ganvas_engine::data::ImageSet {
+        if held_out { &split.test } else { &split.train }
+    }
+    let targets = side(&bundle.split, held_out);
+    let pairs = match &bundle.inputs {
+        Some(inputs) => ImagePairs::new(side(inputs, held_out).clone(), targets.clone())?,
+        None => ImagePairs::drawn_from(targets, drawing),
+    };
+    Ok(pairs.padded(BORDER))
 }
 
 impl PairScene {
     /// The probes for a Pix2Pix run on `bundle`'s held-out images drawn as `drawing`.
     pub fn new(bundle: &ImageBundle, drawing: LineDrawing, device: &Device) -> Result<Self> {
-        let test = ImagePairs::drawn_from(&bundle.split.test, drawing).padded(BORDER);
+        let test = bundle_pairs(bundle, drawing, true)?;
         if test.is_empty() {
             return Err(Error::EmptyDataset);
         }
@@ -100,9 +124,13 @@ impl PairScene {
         let (targets, labels) = test.targets.batch(&held);
         let rows = PAIR_ROWS.min(held.len());
         let pixels = side * side;
-        let crop = |values: &[f32]| -> Arc<[f32]> { crop(&values[..rows * pixels], side).into() };
+        let shown =
+            |values: &[f32]| -> Arc<[f32]> { crop(&values[..rows * pixels], side, BORDER).into() };
+        // The score needs the images' classes: unlabelled uploads are scored by L1 alone.
         let classifier = match &bundle.classifier {
-            Some(bytes) if side == 28 + 2 * BORDER => Some(Classifier::from_bytes(bytes, device)?),
+            Some(bytes) if side == 28 + 2 * BORDER && labels.len() == held.len() => {
+                Some(Classifier::from_bytes(bytes, device)?)
+            }
             _ => None,
         };
         let name = |label: u8| {
@@ -114,10 +142,25 @@ impl PairScene {
         };
         Ok(PairScene {
             side,
-            drawing,
-            shown_inputs: crop(&inputs),
-            shown_targets: crop(&targets),
-            row_classes: labels.iter().take(rows).map(|&l| name(l)).collect(),
+            drawing: if bundle.inputs.is_some() {
+                "inputs"
+            } else {
+                drawing_name(drawing)
+            },
+            count: held.len(),
+            shown_inputs: shown(&inputs),
+            shown_targets: shown(&targets),
+            input_tensor: Tensor::from_data(
+                TensorData::new(inputs.clone(), [held.len(), pixels]),
+                device,
+            ),
+            row_classes: (0..rows)
+                .map(|r| {
+                    labels
+                        .get(r)
+                        .map_or_else(|| format!("pair {}", r + 1), |&l| name(l))
+                })
+                .collect(),
             targets: Tensor::from_data(TensorData::new(targets, [held.len(), pixels]), device),
             inputs,
             labels,
@@ -134,7 +177,11 @@ impl PairScene {
         let rows = self.shown_inputs.len() / (self.side - 2 * BORDER).pow(2);
         let outputs = gan.translate(&self.inputs[..rows * pixels])?;
         let real = self.targets.clone().narrow(0, 0, rows);
-        let judged = gan.judge(Tensor::cat(vec![real, outputs.clone()], 0));
+        let shown = self.input_tensor.clone().narrow(0, 0, rows);
+        let judged = gan.judge(
+            Tensor::cat(vec![real, outputs.clone()], 0),
+            Tensor::cat(vec![shown.clone(), shown], 0),
+        );
         let mut values = read_many(vec![outputs, judged]).await?;
         let judged = values.pop().unwrap_or_default();
         let outputs = values.pop().unwrap_or_default();
@@ -145,13 +192,9 @@ impl PairScene {
         let (d_real, d_fake) = judged.split_at(rows.min(judged.len()));
         let frame = PairFrame {
             side: self.side - 2 * BORDER,
-            drawing: match self.drawing {
-                LineDrawing::Edges => "edges",
-                LineDrawing::Outline => "outlines",
-            }
-            .into(),
+            drawing: self.drawing.into(),
             inputs: Arc::clone(&self.shown_inputs),
-            outputs: crop(&outputs, self.side),
+            outputs: crop(&outputs, self.side, BORDER),
             targets: Arc::clone(&self.shown_targets),
             row_classes: self.row_classes.clone(),
             score: self.last_score,
@@ -166,7 +209,7 @@ impl PairScene {
 
     /// G's L1 and (with a classifier) class accuracy on every held-out pair.
     async fn score(&mut self, gan: &Pix2Pix) -> Result<PairScore> {
-        let n = self.labels.len();
+        let n = self.count;
         let pixels = self.side * self.side;
         let outputs = gan.translate(&self.inputs)?;
         let l1 = (outputs.clone() - self.targets.clone())
@@ -187,15 +230,8 @@ impl PairScene {
         }
         let values = read_many(wanted).await?;
         let l1 = values[0].first().copied().unwrap_or(f32::NAN);
-        let accuracy = |logits: &[f32]| -> f32 {
-            let classes = logits.len() / n.max(1);
-            let hits = logits
-                .chunks_exact(classes.max(1))
-                .zip(&self.labels)
-                .filter(|&(row, &label)| argmax(row) == usize::from(label))
-                .count();
-            hits as f32 / n.max(1) as f32
-        };
+        let accuracy =
+            |logits: &[f32]| -> f32 { class_hits(logits, &self.labels) as f32 / n.max(1) as f32 };
         let class_accuracy = values.get(1).map(|logits| accuracy(logits));
         if let Some(logits) = values.get(2) {
             self.target_accuracy = Some(accuracy(logits));
@@ -240,31 +276,17 @@ impl PairScene {
             .await?
             .pop()
             .unwrap_or_default();
-        Ok(crop(&output, self.side)
+        Ok(crop(&output, self.side, BORDER)
             .into_iter()
             .map(|v| f32::midpoint(v.clamp(-1.0, 1.0), 1.0))
             .collect())
     }
 }
 
-/// Images of `side²` values with [`BORDER`] pixels cut from every side.
-fn crop(values: &[f32], side: usize) -> Vec<f32> {
-    let inner = side - 2 * BORDER;
-    values
-        .chunks_exact(side * side)
-        .flat_map(|image| {
-            (BORDER..BORDER + inner)
-                .flat_map(move |r| image[r * side + BORDER..r * side + BORDER + inner].iter())
-                .copied()
-        })
-        .collect()
-}
-
-fn argmax(row: &[f32]) -> usize {
-    row.iter()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |(best, top), (i, &v)| {
-            if v > top { (i, v) } else { (best, top) }
-        })
-        .0
+/// What the inputs are called on the page.
+fn drawing_name(drawing: LineDrawing) -> &'static str {
+    match drawing {
+        LineDrawing::Edges => "edges",
+        LineDrawing::Outline => "outlines",
+    }
 }

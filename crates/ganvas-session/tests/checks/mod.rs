@@ -46,7 +46,11 @@ pub async fn points_frame(device: &burn::tensor::Device) {
         frame.quality.curve.is_some(),
         "the quadratic reports its curve error"
     );
-    let walk = trainer.explain().await.expect("explain");
+    let ganvas_session::trainer::Explanation::Points(walk) =
+        trainer.explain().await.expect("explain")
+    else {
+        panic!("a 2D walkthrough")
+    };
     assert!(
         walk.d_loss
             .iter()
@@ -78,6 +82,7 @@ pub fn tiny_bundle() -> ImageBundle {
         classifier: Some(include_bytes!("../../../../static/models/mnist-classifier.bin").to_vec()),
         class_names: (0..10).map(|c| c.to_string()).collect(),
         fd_name: "FD (MNIST classifier)".into(),
+        inputs: None,
     }
 }
 
@@ -218,4 +223,79 @@ pub async fn pix2pix_frame(device: &burn::tensor::Device) {
     assert!(output.iter().all(|v| (0.0..=1.0).contains(v)));
     let refused = trainer.translate(&[0.5; 10]).await.expect_err("10 values");
     assert!(refused.to_string().contains("28×28"), "{refused}");
+}
+
+/// The blobs as uploaded pairs: unlabelled pictures with their own inputs (the blobs' outlines
+/// shifted one pixel, so that they are not what Pix2Pix would draw itself).
+pub fn uploaded_pairs() -> ImageBundle {
+    let mut bundle = tiny_bundle();
+    let unlabelled = |set: &ImageSet| {
+        ImageSet::from_raw(set.images.clone(), None, set.rows, set.cols).expect("valid images")
+    };
+    let shifted = |set: &ImageSet| {
+        let mut images = vec![0_u8; set.images.len()];
+        images[1..].copy_from_slice(&set.images[..set.images.len() - 1]);
+        ImageSet::from_raw(images, None, set.rows, set.cols).expect("valid images")
+    };
+    let split = &bundle.split;
+    bundle.inputs = Some(SplitSet {
+        train: shifted(&split.train),
+        test: shifted(&split.test),
+    });
+    bundle.split = SplitSet {
+        train: unlabelled(&split.train),
+        test: unlabelled(&split.test),
+    };
+    bundle.title = "your 200 pairs".into();
+    bundle
+}
+
+/// Pix2Pix with the paper's D (the input stacked on, a verdict per patch) on `device` learns
+/// uploaded pairs: it trains, its frame shows their own inputs with rows named by number and a
+/// score by L1 alone (no classes to check), and explain mode walks through an iteration.
+pub async fn pix2pix_uploaded_pairs(device: &burn::tensor::Device) {
+    let bundle = uploaded_pairs();
+    let mut setup = Setup::default().with_model(ModelChoice::Pix2Pix);
+    setup.images = ganvas_session::setup::ImageSource::Uploaded;
+    setup.pix2pix_d.sees_input = true;
+    setup.pix2pix_d.patch = true;
+    let mut trainer = Trainer::new(&setup, device, None, Some(&bundle)).expect("Pix2Pix builds");
+    trainer.train_steps(2);
+    let stats = trainer
+        .read_stats()
+        .await
+        .expect("read")
+        .expect("two steps");
+    assert!(stats.is_finite() && stats.l1 > 0.0, "{stats:?}");
+    let wanted = Wanted {
+        score: true,
+        ..Wanted::default()
+    };
+    let frame = trainer.frame(wanted).await.expect("a frame");
+    let pairs = frame.pairs.clone().expect("the Pix2Pix view");
+    assert_eq!(pairs.drawing, "inputs");
+    assert_eq!(pairs.row_classes[0], "pair 1");
+    let (inputs, _) = bundle.inputs.as_ref().expect("inputs").test.batch(&[0]);
+    let shown = &pairs.inputs[..784];
+    assert!(
+        shown.iter().zip(&inputs).all(|(a, b)| (a - b).abs() < 1e-6),
+        "the rows show the uploaded inputs"
+    );
+    let score = pairs.score.expect("scored");
+    assert!(score.l1 > 0.0 && score.class_accuracy.is_none() && score.target_accuracy.is_none());
+    assert!(frame.d_real.iter().all(|p| (0.0..=1.0).contains(p)));
+
+    let ganvas_session::trainer::Explanation::Pairs(walk) =
+        trainer.explain().await.expect("explains")
+    else {
+        panic!("a Pix2Pix walkthrough")
+    };
+    assert!(walk.sees_input && walk.patch && walk.drawing == "inputs");
+    assert!(
+        walk.d_loss
+            .iter()
+            .chain(&walk.g_loss)
+            .all(|v| v.is_finite())
+    );
+    assert_eq!(trainer.step_count(), 2, "explaining is not a training step");
 }

@@ -15,13 +15,14 @@ use super::limits::{
     BATCH, CHANNELS, CONV_LAYERS, D_LR, DROPOUT, G_LR, IMAGE_SIDE, KERNEL, L1_WEIGHT,
 };
 use super::pix2pix::Pix2PixConfig;
-use crate::model::DiscriminatorConfig;
 
 use super::gan::GanConfig;
 use super::limits::{MAX_MEMORY_BYTES, MAX_PARAMETERS, number_text};
 use crate::error::{Error, Result};
 use crate::loss::LossKind;
-use crate::model::shapes::{NetworkShapes, discriminator_shapes, generator_shapes};
+use crate::model::shapes::{
+    NetworkShapes, conv_discriminator_shapes, discriminator_shapes, generator_shapes,
+};
 
 /// What a valid configuration will cost.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,14 +109,14 @@ pub(crate) fn check_pix2pix(config: &Pix2PixConfig) -> Result<()> {
     model::batch_norm(Some(g.batch_norm))?;
     model::activation(g.activation)?;
     DROPOUT.check(g.dropout)?;
-    model::conv_discriminator(&config.discriminator, g.side, 1)?;
+    let layout = config.discriminator_layout();
+    model::conv_discriminator(&config.discriminator, g.side, 1, layout)?;
     train::optimizer(&config.generator_optimizer, G_LR)?;
     train::optimizer(&config.discriminator_optimizer, D_LR)?;
     BATCH.check_count(config.batch_size)?;
     L1_WEIGHT.check(config.l1_weight)?;
     config.check()?;
-    let discriminator =
-        discriminator_shapes(&DiscriminatorConfig::Conv(config.discriminator.clone()));
+    let discriminator = conv_discriminator_shapes(&config.discriminator, layout);
     let d_values: u64 = discriminator.tensors.iter().map(|t| t.len() as u64).sum();
     // The U-Net, bounded from above: each level a k×k convolution down and one up, the
     // upward ones reading the twin's channels too, each with batch norm.

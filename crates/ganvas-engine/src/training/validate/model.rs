@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::model::{
     Activation, BatchNormSpec, ConvDiscriminatorConfig, ConvGeneratorConfig, DataShape,
-    DiscriminatorConfig, GeneratorConfig, MlpConfig, ModelConfig,
+    DiscriminatorConfig, DiscriminatorLayout, GeneratorConfig, MlpConfig, ModelConfig,
 };
 use crate::training::limits::{
     BN_EPSILON, BN_MOMENTUM, CHANNELS, CLASSES, CONV_LAYERS, DROPOUT, IMAGE_SIDE, KERNEL,
@@ -46,7 +46,7 @@ pub(super) fn check(model: &ModelConfig) -> Result<()> {
             let Some(side) = side else {
                 return refuse("a convolutional discriminator reads images, not 2D points".into());
             };
-            conv_discriminator(conv, side, outputs)
+            conv_discriminator(conv, side, outputs, DiscriminatorLayout::IMAGE)
         }
     }
 }
@@ -138,6 +138,7 @@ pub(super) fn conv_discriminator(
     conv: &ConvDiscriminatorConfig,
     side: usize,
     outputs: usize,
+    layout: DiscriminatorLayout,
 ) -> Result<()> {
     if conv.image != side {
         return refuse(format!(
@@ -156,12 +157,5 @@ pub(super) fn conv_discriminator(
     STRIDE.check_count(conv.stride)?;
     activation(conv.activation)?;
     DROPOUT.check(conv.dropout)?;
-    let last = conv.channels[conv.channels.len() - 1];
-    let final_side = conv.final_side();
-    mlp_ends(
-        &conv.head,
-        "D's head",
-        last * final_side * final_side,
-        outputs,
-    )
+    mlp_ends(&conv.head, "D's head", conv.head_input(layout), outputs)
 }
