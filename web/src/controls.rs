@@ -140,20 +140,10 @@ fn DataControls() -> impl IntoView {
             .with_value(|p| p.bundle(&ImageSource::Uploaded).is_some())
     };
     let on_images = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let files: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        leptos::task::spawn_local(upload_images(ctx, files));
+        leptos::task::spawn_local(upload_images(ctx, chosen_files(&ev)));
     };
     let on_pairs = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let files: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        leptos::task::spawn_local(upload_pairs(ctx, files));
+        leptos::task::spawn_local(upload_pairs(ctx, chosen_files(&ev)));
     };
     let clear_drawing = move |_| {
         ctx.drawn.set(Vec::new());
@@ -199,6 +189,15 @@ fn DataControls() -> impl IntoView {
         </div>
         </div>
     }
+}
+
+/// The files chosen in a file input.
+fn chosen_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    input
+        .files()
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default()
 }
 
 /// The setup with a 2D model (the current one if it is 2D).

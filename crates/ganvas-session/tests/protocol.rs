@@ -463,8 +463,35 @@ fn a_pix2pix_run_trains_translates_a_drawing_and_refuses_the_rest_in_words() {
         "a drawing's answer is one block: {size} bytes"
     );
 
-    // Explain mode walks through one Pix2Pix iteration with the live numbers, without
-    // counting a step.
+    explains_a_pix2pix_iteration(&mut worker);
+
+    // What Pix2Pix does not do is refused in words, and the run stays.
+    for command in [
+        Command::Single(Single::Discriminator),
+        Command::Retune(setup.clone()),
+    ] {
+        let (reply, _) = worker.ask(command.clone());
+        assert!(
+            matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.len() > 20),
+            "{command:?}: {reply:?}"
+        );
+    }
+    assert_eq!(worker.session.step(), 3);
+    // A noise GAN is told it cannot translate.
+    worker.ask(Command::Build {
+        setup: Setup::default(),
+        bounds: None,
+    });
+    let (reply, _) = worker.ask(Command::Translate(vec![0.0; 784]));
+    assert!(
+        matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.contains("pix2pix")),
+        "{reply:?}"
+    );
+}
+
+/// Explain mode walks through one Pix2Pix iteration with the live numbers, without counting
+/// a step.
+fn explains_a_pix2pix_iteration(worker: &mut Worker) {
     let (reply, _) = worker.ask(Command::Explain);
     let Reply::Walkthrough(Explanation::Pairs(walk)) = reply else {
         panic!("{reply:?}")
@@ -490,29 +517,6 @@ fn a_pix2pix_run_trains_translates_a_drawing_and_refuses_the_rest_in_words() {
         );
     }
     assert!(!walk.sees_input && !walk.patch, "the tutorial's D");
-
-    // What Pix2Pix does not do is refused in words, and the run stays.
-    for command in [
-        Command::Single(Single::Discriminator),
-        Command::Retune(setup.clone()),
-    ] {
-        let (reply, _) = worker.ask(command.clone());
-        assert!(
-            matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.len() > 20),
-            "{command:?}: {reply:?}"
-        );
-    }
-    assert_eq!(worker.session.step(), 3);
-    // A noise GAN is told it cannot translate.
-    worker.ask(Command::Build {
-        setup: Setup::default(),
-        bounds: None,
-    });
-    let (reply, _) = worker.ask(Command::Translate(vec![0.0; 784]));
-    assert!(
-        matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.contains("pix2pix")),
-        "{reply:?}"
-    );
 }
 
 /// A worker holding a Pix2Pix run on the blobs, 3 steps in.
