@@ -119,10 +119,10 @@ impl Snapshot {
                 self.config_json.len() >> 10
             )));
         }
-        let config = crate::training::Pix2PixConfig::load_binary(self.config_json.as_bytes())
-            .map_err(|e| {
-                Error::Config(format!("the model's configuration cannot be read ({e})"))
-            })?;
+        let json = with_pix2pix_defaults(&self.config_json);
+        let config = crate::training::Pix2PixConfig::load_binary(json.as_bytes()).map_err(|e| {
+            Error::Config(format!("the model's configuration cannot be read ({e})"))
+        })?;
         crate::training::validate::check_pix2pix(&config)?;
         Ok(config)
     }
@@ -363,4 +363,19 @@ impl<'a, I: Iterator<Item = &'a TensorValues>> ModuleMapper for Loader<'a, I> {
         }
         Param::from_mapped_value(id, value, mapper)
     }
+}
+
+/// A Pix2Pix configuration as written before the D switches existed reads as the tutorial's
+/// D: each missing switch is added as `false` (Burn's config reader wants every field).
+fn with_pix2pix_defaults(json: &str) -> String {
+    let mut json = json.trim_end().to_string();
+    for key in ["discriminator_sees_input", "patch_discriminator"] {
+        if !json.contains(&format!("\"{key}\"")) && json.ends_with('}') {
+            json.pop();
+            json.push_str(",\"");
+            json.push_str(key);
+            json.push_str("\":false}");
+        }
+    }
+    json
 }
