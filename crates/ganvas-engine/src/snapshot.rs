@@ -379,3 +379,27 @@ fn with_pix2pix_defaults(json: &str) -> String {
     }
     json
 }
+
+#[cfg(test)]
+mod pix2pix_defaults_tests {
+    use super::*;
+    use burn::config::Config;
+
+    #[test]
+    fn a_pix2pix_configuration_from_before_the_d_switches_reads_as_the_tutorials() {
+        let today = crate::training::Pix2PixConfig::tutorial().to_string();
+        let old: String = today
+            .lines()
+            .filter(|l| {
+                !l.contains("discriminator_sees_input") && !l.contains("patch_discriminator")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(",\n}", "\n}");
+        assert!(!old.contains("patch_discriminator"));
+        let read =
+            crate::training::Pix2PixConfig::load_binary(with_pix2pix_defaults(&old).as_bytes())
+                .expect("reads");
+        assert_eq!(read.to_string(), today);
+    }
+}
