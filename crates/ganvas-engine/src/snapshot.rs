@@ -8,7 +8,7 @@ use burn::tensor::{Device, Tensor, TensorData, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::optim::{Optimizer, OptimizerKind, OptimizerState};
+use crate::optim::{OptimizerKind, OptimizerState};
 use crate::training::validate::check_snapshot;
 use crate::training::{DataSource, Gan, GanConfig};
 
@@ -220,7 +220,7 @@ impl Gan {
     pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
         let separate_average = parts.averaged_generator && self.averaged.is_some();
         let mut networks = vec![if separate_average {
-            module_tensors(&self.generator)
+            self.generator.tensors()
         } else {
             module_tensors(&self.generator_eval())
         }];
@@ -228,15 +228,15 @@ impl Gan {
             networks.push(module_tensors(averaged));
         }
         if parts.discriminator {
-            networks.push(module_tensors(&self.discriminator));
+            networks.push(self.discriminator.tensors());
         }
         let optimizers = if parts.optimizers {
             let train = &self.config.train;
             vec![
-                self.g_optimizer
-                    .state(train.generator_optimizer.kind, &self.generator),
-                self.d_optimizer
-                    .state(train.discriminator_optimizer.kind, &self.discriminator),
+                self.generator
+                    .optimizer_state(train.generator_optimizer.kind),
+                self.discriminator
+                    .optimizer_state(train.discriminator_optimizer.kind),
             ]
         } else {
             Vec::new()
@@ -274,12 +274,14 @@ impl Gan {
         let config = snapshot.checked_config()?;
         let mut gan = Gan::new(config, data, device)?;
         let device = gan.device.clone();
-        gan.generator = load_module(gan.generator, &snapshot.generator, &device, "generator")?;
+        gan.generator = gan
+            .generator
+            .load(&snapshot.generator, &device, "generator")?;
         // A saved average is loaded when the configuration keeps one; otherwise the average
         // starts again as a copy of the loaded G.
         gan.averaged = match &snapshot.averaged_generator {
             Some(values) if gan.config.train.ema_decay > 0.0 => Some(load_module(
-                gan.generator.valid(),
+                gan.generator.net.valid(),
                 values,
                 &device.clone().inner(),
                 "averaged generator",
@@ -288,13 +290,11 @@ impl Gan {
         };
         gan.sync_averaged_generator();
         if let Some(values) = &snapshot.discriminator {
-            gan.discriminator = load_module(gan.discriminator, values, &device, "discriminator")?;
+            gan.discriminator = gan.discriminator.load(values, &device, "discriminator")?;
         }
         if let Some([g, d]) = &snapshot.optimizers {
-            let inner = device.clone().inner();
-            gan.g_optimizer = Optimizer::from_state(optimizer_state(g, &inner), &gan.generator)?;
-            gan.d_optimizer =
-                Optimizer::from_state(optimizer_state(d, &inner), &gan.discriminator)?;
+            gan.generator = gan.generator.load_optimizer(g, &device)?;
+            gan.discriminator = gan.discriminator.load_optimizer(d, &device)?;
         }
         gan.step = snapshot.step;
         Ok(gan)

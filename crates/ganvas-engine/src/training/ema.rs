@@ -63,21 +63,21 @@ impl Gan {
         let decay = decay_at(self.config.train.ema_decay, self.step);
         let Some(averaged) = self.averaged.take() else {
             if self.config.train.ema_decay > 0.0 {
-                self.averaged = Some(self.generator.valid());
+                self.averaged = Some(self.generator.net.valid());
             }
             return;
         };
         if self.config.train.ema_decay <= 0.0 {
             return;
         }
-        self.averaged = Some(blend(averaged, &self.generator, decay));
+        self.averaged = Some(blend(averaged, &self.generator.net, decay));
     }
 
     /// Keeps or drops the averaged generator to match the configuration (after a change of
     /// training settings or a restore), starting it as a copy of G.
     pub(crate) fn sync_averaged_generator(&mut self) {
         match (self.config.train.ema_decay > 0.0, self.averaged.is_some()) {
-            (true, false) => self.averaged = Some(self.generator.valid()),
+            (true, false) => self.averaged = Some(self.generator.net.valid()),
             (false, true) => self.averaged = None,
             _ => {}
         }

@@ -6,11 +6,12 @@ use burn::tensor::{Device, Tensor, TensorData, Transaction};
 
 use super::config::TrainConfig;
 use super::data_source::{DataSource, one_hot};
+use super::network::Trained;
 use super::replay::ReplayBuffer;
 use super::step::StepProgress;
 use crate::error::{Error, Result};
 use crate::model::{DataShape, Discriminator, DiscriminatorOutput, Generator, ModelConfig};
-use crate::optim::{Optimizer, trainable_params};
+
 use crate::rng::Rng;
 
 /// Everything that defines a training run.
@@ -29,14 +30,12 @@ pub struct GanConfig {
 #[derive(Debug)]
 pub struct Gan {
     pub(crate) config: GanConfig,
-    pub(crate) generator: Generator,
-    pub(crate) discriminator: Discriminator,
+    pub(crate) generator: Trained<Generator>,
+    pub(crate) discriminator: Trained<Discriminator>,
     /// The averaged generator (inner device), when `ema_decay` > 0 (see [`super::ema`]).
     pub(crate) averaged: Option<Generator>,
     /// Whether samples come from the averaged generator when there is one.
     pub(crate) show_averaged: bool,
-    pub(crate) g_optimizer: Optimizer,
-    pub(crate) d_optimizer: Optimizer,
     pub(crate) data: DataSource,
     pub(crate) replay: ReplayBuffer,
     pub(crate) rng: Rng,
@@ -57,12 +56,10 @@ impl Gan {
         let averaged = (config.train.ema_decay > 0.0).then(|| generator.valid());
         Ok(Self {
             config,
-            generator,
-            discriminator,
+            generator: Trained::new(generator),
+            discriminator: Trained::new(discriminator),
             averaged,
             show_averaged: true,
-            g_optimizer: Optimizer::new(),
-            d_optimizer: Optimizer::new(),
             data,
             replay: ReplayBuffer::default(),
             rng,
@@ -94,22 +91,19 @@ impl Gan {
 
     /// The generator (on the training device).
     pub fn generator(&self) -> &Generator {
-        &self.generator
+        &self.generator.net
     }
 
     /// The discriminator (on the training device).
     pub fn discriminator(&self) -> &Discriminator {
-        &self.discriminator
+        &self.discriminator.net
     }
 
     /// Trainable parameters of (G, D); batch-norm running statistics are not counted.
     pub fn parameter_counts(&self) -> (usize, usize) {
-        let count = |params: Vec<(burn::module::ParamId, Tensor<1>)>| {
-            params.iter().map(|(_, t)| t.dims()[0]).sum()
-        };
         (
-            count(trainable_params(&self.generator)),
-            count(trainable_params(&self.discriminator)),
+            self.generator.parameter_count(),
+            self.discriminator.parameter_count(),
         )
     }
 
@@ -167,13 +161,13 @@ impl Gan {
     pub fn generator_eval(&self) -> Generator {
         match &self.averaged {
             Some(averaged) if self.show_averaged => averaged.clone(),
-            _ => self.generator.valid(),
+            _ => self.generator.net.valid(),
         }
     }
 
     /// The discriminator without autodiff, in inference mode (no dropout).
     pub fn discriminator_eval(&self) -> Discriminator {
-        self.discriminator.valid()
+        self.discriminator.net.valid()
     }
 
     /// Generates `n` samples (inference mode, from the shown generator) from fresh noise; flattened `[n, dim]` in the

@@ -14,7 +14,7 @@ impl Gan {
         let [n, dim] = x.dims();
         let inner = x.device();
         let x = Tensor::from_inner(x.detach()).require_grad();
-        let out = self.discriminator.forward(x.clone(), false);
+        let out = self.discriminator.net.forward(x.clone(), false);
         let loss = self.config.train.loss.generator(out.logit);
         let grads = loss.backward();
         match x.grad(&grads) {

@@ -7,7 +7,6 @@
 //! tensor.
 
 use burn::module::{Module, ModuleMapper, Param};
-use burn::optim::GradientsParams;
 use burn::tensor::activation::sigmoid;
 use burn::tensor::{Distribution, Tensor};
 
@@ -181,7 +180,7 @@ impl Gan {
             .expect("random classes are always in range");
         // No graph through G: its parameters are tracked only in G's own update. (Batch norm
         // still normalises by this batch and updates its running statistics, as in training.)
-        let fake = untracked(&self.generator).forward(input);
+        let fake = untracked(&self.generator.net).forward(input);
         let fake = self.replay.mix(
             fake,
             train.tricks.replay_capacity,
@@ -190,7 +189,7 @@ impl Gan {
         );
         let real_in = self.instance_noise(real.samples.clone());
         let fake_in = self.instance_noise(fake.clone());
-        let (d_real, d_fake) = self.discriminator.forward_pair(real_in, fake_in, true);
+        let (d_real, d_fake) = self.discriminator.net.forward_pair(real_in, fake_in, true);
         let (real_target, fake_target) = self.targets(batch);
 
         let mut loss = loss_kind.discriminator(
@@ -201,7 +200,7 @@ impl Gan {
         );
         let mut penalty = loss.zeros_like();
         if loss_kind == LossKind::WganGp {
-            penalty = gradient_penalty(&self.discriminator, real.samples.clone(), fake)
+            penalty = gradient_penalty(&self.discriminator.net, real.samples.clone(), fake)
                 .mul_scalar(train.gp_weight);
             loss = loss + penalty.clone();
         }
@@ -221,15 +220,12 @@ impl Gan {
             class_accuracy: class_accuracy.detach(),
         };
 
-        let grads = GradientsParams::from_grads(loss.backward(), &self.discriminator);
-        let d = self.discriminator.clone();
-        let mut d = self
-            .d_optimizer
-            .step(&train.discriminator_optimizer, d, grads);
+        self.discriminator
+            .update(loss, &train.discriminator_optimizer);
         if loss_kind == LossKind::WganClip {
-            d = d.map(&mut Clip(train.clip));
+            let d = self.discriminator.net.clone();
+            self.discriminator.net = d.map(&mut Clip(train.clip));
         }
-        self.discriminator = d;
         stats
     }
 
@@ -251,20 +247,21 @@ impl Gan {
         let (input, labels) = self
             .generator_input(train.batch_size, None, &device)
             .expect("random classes are always in range");
-        let fake = self.generator.forward(input);
+        let fake = self.generator.net.forward(input);
         // D stays tracked here, though its weight gradients are thrown away: with D untracked,
         // wgpu gave G gradients 12 % off Flex's for dcgan-small (3×3 stride-2 convolutions),
         // while Flex matched exactly; see ARCHITECTURE.md.
-        let out = self.discriminator.forward(self.instance_noise(fake), true);
+        let out = self
+            .discriminator
+            .net
+            .forward(self.instance_noise(fake), true);
         let mut loss = train.loss.generator(out.logit);
         if let (Some(classes), Some(labels)) = (out.classes, labels) {
             // G is penalised when D does not recognise the class it was asked for.
             loss = loss + cross_entropy(classes, labels);
         }
         let value = loss.clone().detach();
-        let grads = GradientsParams::from_grads(loss.backward(), &self.generator);
-        let g = self.generator.clone();
-        self.generator = self.g_optimizer.step(&train.generator_optimizer, g, grads);
+        self.generator.update(loss, &train.generator_optimizer);
         self.update_averaged_generator();
         value
     }

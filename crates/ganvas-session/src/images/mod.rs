@@ -7,9 +7,9 @@ pub mod scene;
 
 use std::sync::Arc;
 
-use ganvas_engine::data::{ImageSet, SplitSet};
+use ganvas_engine::Result;
+use ganvas_engine::data::{ImagePairs, ImageSet, SplitSet};
 use ganvas_engine::preset::IMAGE_CLASSES;
-use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 pub use pair_explain::PairWalkthrough;
@@ -42,12 +42,11 @@ impl ImageBundle {
     /// and the score, which is by L1 alone (pairs have no classes). A single pair is both
     /// trained on and shown.
     pub fn uploaded_pairs(inputs: ImageSet, images: ImageSet) -> Result<Self> {
-        if (inputs.len, inputs.rows, inputs.cols) != (images.len, images.rows, images.cols) {
-            return Err(Error::ShapeMismatch(format!(
-                "{} inputs of {}×{} for {} images of {}×{}",
-                inputs.len, inputs.rows, inputs.cols, images.len, images.rows, images.cols
-            )));
-        }
+        // The engine's pairing refuses sets that do not pair up (count or size), in words.
+        let ImagePairs {
+            inputs,
+            targets: images,
+        } = ImagePairs::new(inputs, images)?;
         let count = images.len;
         let held = (count / 10).clamp(1, MAX_HELD_OUT_PAIRS);
         let split = |set: ImageSet| -> Result<SplitSet> {
