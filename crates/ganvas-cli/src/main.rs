@@ -2,6 +2,7 @@
 
 mod bench;
 mod classifier;
+mod cyclegan;
 mod data;
 mod model_file;
 mod pix2pix;
@@ -59,7 +60,10 @@ struct TrainArgs {
     /// mnist-mlp-large, dcgan, dcgan-small, conditional-mlp, conditional-dcgan-small), or
     /// Pix2Pix: pix2pix-edges (Fashion items from their edges) or pix2pix (with --dataset
     /// mnist, digits from their outlines), which write inputs.idx, outputs.idx, targets.idx
-    /// and labels.idx for the first 500 held-out pairs and pairs.png.
+    /// and labels.idx for the first 500 held-out pairs and pairs.png, or CycleGAN: cyclegan
+    /// (the tutorial's networks) or cyclegan-shoes (small ones), sneakers ↔ ankle boots unless
+    /// --classes says otherwise, which write a.idx, a2b.idx, a2b2a.idx, b.idx, b2a.idx,
+    /// b2a2b.idx for the first 500 held-out images of each class and cycle.png.
     #[arg(long, default_value = "toy-quadratic")]
     preset: String,
     /// Dataset: for toy presets a 2D one (quadratic, ring8, grid25, spiral, two-moons,
@@ -67,6 +71,10 @@ struct TrainArgs {
     /// mnist), which also reports FD, confidence and class shares from our own classifier.
     #[arg(long)]
     dataset: Option<String>,
+    /// CycleGAN's two Fashion-MNIST classes, `A,B` as labels 0–9 or names (default 7,9:
+    /// sneakers and ankle boots).
+    #[arg(long)]
+    classes: Option<String>,
     /// A CSV of `x,y` points to learn instead of a built-in 2D dataset.
     #[arg(long)]
     points: Option<PathBuf>,
@@ -162,6 +170,13 @@ fn main() -> anyhow::Result<()> {
         Command::Train(args) if pix2pix::PRESETS.contains(&args.preset.as_str()) => {
             pix2pix::run(&args)
         }
+        Command::Train(args) if cyclegan::PRESETS.contains(&args.preset.as_str()) => {
+            cyclegan::run(&args)
+        }
+        Command::Train(args) if args.classes.is_some() => anyhow::bail!(
+            "--classes picks CycleGAN's two classes; the {} preset takes none",
+            args.preset
+        ),
         Command::Train(args) => train::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Classifier(args) => classifier::run(&args),

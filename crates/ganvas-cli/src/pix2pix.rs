@@ -27,11 +27,11 @@ use crate::{TrainArgs, plot, shipped};
 /// The names `ganvas train --preset` takes for Pix2Pix.
 pub const PRESETS: [&str; 2] = ["pix2pix", "pix2pix-edges"];
 /// Held-out pairs judged and written.
-const HELD_OUT: usize = 500;
+pub(crate) const HELD_OUT: usize = 500;
 /// Border added around 28×28 images for the 32×32 U-Net.
-const BORDER: usize = 2;
+pub(crate) const BORDER: usize = 2;
 /// Steps between readbacks of the statistics shown on the progress bar.
-const READ_EVERY: u64 = 25;
+pub(crate) const READ_EVERY: u64 = 25;
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     refuse_other_flags(args)?;
@@ -249,6 +249,7 @@ fn refuse_other_flags(args: &TrainArgs) -> anyhow::Result<()> {
         (args.labels.is_some(), "--labels"),
         (args.config.is_some(), "--config"),
         (args.loss.is_some(), "--loss"),
+        (args.classes.is_some(), "--classes"),
     ] {
         if given {
             bail!(
@@ -335,7 +336,7 @@ fn judge(
 }
 
 /// [`crop`], as bytes 0–255.
-fn crop_to_u8(values: &[f32], side: usize, border: usize) -> Vec<u8> {
+pub(crate) fn crop_to_u8(values: &[f32], side: usize, border: usize) -> Vec<u8> {
     crop(values, side, border)
         .into_iter()
         .map(|v| ((v.clamp(-1.0, 1.0) + 1.0) * 127.5).round() as u8)

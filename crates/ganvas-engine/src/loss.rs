@@ -138,8 +138,26 @@ pub fn pix2pix_generator(
     lambda: f64,
 ) -> (Tensor<1>, Tensor<1>) {
     let adversarial = softplus(fake.neg()).mean();
-    let l1 = (target - output).abs().sum_dim(1).mean();
+    let l1 = summed_l1(target, output);
     (adversarial + l1.clone().mul_scalar(lambda), l1)
+}
+
+/// CycleGAN's D loss (LSGAN, as the Keras tutorial writes it) on D's scores for real images
+/// `[n, 1]` and generated ones `[m, 1]`: `½·(mean (D(x) − 1)² + mean D(G(y))²)`.
+pub fn lsgan_discriminator(real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
+    (real.sub_scalar(1.0).square().mean() + fake.square().mean()).mul_scalar(0.5)
+}
+
+/// CycleGAN's adversarial G loss (LSGAN) on D's scores for generated images `[n, 1]`:
+/// `mean (D(G(y)) − 1)²`.
+pub fn lsgan_generator(fake: Tensor<2>) -> Tensor<1> {
+    fake.sub_scalar(1.0).square().mean()
+}
+
+/// The L1 distance the Pix2Pix and CycleGAN tutorials weigh by λ: the sum over pixels of
+/// `|a − b|` (both flattened `[batch, pixels]`), averaged over the batch's images.
+pub fn summed_l1(a: Tensor<2>, b: Tensor<2>) -> Tensor<1> {
+    (a - b).abs().sum_dim(1).mean()
 }
 
 /// `log(1 + eˣ)`, stable for large |x|: `max(x, 0) + log1p(e^(−|x|))`.
@@ -321,5 +339,27 @@ mod tests {
             assert_eq!(LossKind::from_name(loss.name()), Some(loss));
         }
         assert_eq!(LossKind::from_name("wgan"), None);
+    }
+
+    #[test]
+    fn cyclegans_losses_on_hand_computed_values() {
+        let device = burn::tensor::Device::flex();
+        // D: ½·(mean((0.5 − 1)², (1.5 − 1)²) + mean(0.2², (−0.4)²)) = ½·(0.25 + 0.1) = 0.175
+        let real = column(&[0.5, 1.5], &device);
+        let fake = column(&[0.2, -0.4], &device);
+        close(scalar(lsgan_discriminator(real, fake.clone())), 0.175);
+        // G: mean((0.2 − 1)², (−0.4 − 1)²) = (0.64 + 1.96) / 2 = 1.3
+        close(scalar(lsgan_generator(fake)), 1.3);
+        // Cycle L1, summed over an image's pixels and averaged over images:
+        // |1 − 0.5| + |−1 − (−1)| = 0.5 and |0 − 0.25| + |0.5 − (−0.5)| = 1.25; mean 0.875.
+        let a = Tensor::<2>::from_data(
+            TensorData::new(vec![1.0f32, -1.0, 0.0, 0.5], [2, 2]),
+            &device,
+        );
+        let b = Tensor::<2>::from_data(
+            TensorData::new(vec![0.5f32, -1.0, 0.25, -0.5], [2, 2]),
+            &device,
+        );
+        close(scalar(summed_l1(a, b)), 0.875);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod classifier;
 pub mod config;
+pub mod cyclegan;
 pub mod data_source;
 pub mod ema;
 pub mod gan;
@@ -16,6 +17,7 @@ pub mod validate;
 
 pub use classifier::{ClassifierTrainConfig, ClassifierTrainer, accuracy};
 pub use config::{TrainConfig, Tricks};
+pub use cyclegan::{CycleGan, CycleGanConfig, Direction};
 pub use data_source::DataSource;
 pub use gan::{Gan, GanConfig};
 pub use network::Trained;

@@ -5,7 +5,7 @@
 
 use burn::module::Module;
 use burn::optim::GradientsParams;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Gradients, Tensor};
 
 use crate::error::Result;
 use crate::optim::{Optimizer, OptimizerConfig, OptimizerKind, OptimizerState, trainable_params};
@@ -34,7 +34,14 @@ impl<M: Module> Trained<M> {
     /// `loss` has for other networks are dropped.
     #[allow(clippy::needless_pass_by_value)] // the loss and its graph are used up here
     pub fn update(&mut self, loss: Tensor<1>, rule: &OptimizerConfig) {
-        let grads = GradientsParams::from_grads(loss.backward(), &self.net);
+        self.update_with(&mut loss.backward(), rule);
+    }
+
+    /// One step of `rule` downhill for this network's parameters, on their gradients taken
+    /// out of `grads`: one backward pass through a loss that several networks share (CycleGAN's
+    /// two generators) updates each of them with its own share.
+    pub fn update_with(&mut self, grads: &mut Gradients, rule: &OptimizerConfig) {
+        let grads = GradientsParams::from_module(grads, &self.net);
         self.net = self.optimizer.step(rule, self.net.clone(), grads);
     }
 
