@@ -232,13 +232,8 @@ impl CycleGan {
             Direction::AToB => &self.a,
             Direction::BToA => &self.b,
         };
-        let len = set.len;
-        let indices: Vec<i64> = (0..n).map(|_| self.rng.below(len) as i64).collect();
+        let indices: Vec<i64> = (0..n).map(|_| self.rng.below(set.len) as i64).collect();
         let indices = Tensor::<1, Int>::from_data(TensorData::new(indices, [n]), &self.device);
-        let set = match domain {
-            Direction::AToB => &self.a,
-            Direction::BToA => &self.b,
-        };
         let images = set.images.clone().select(0, indices);
         if !self.config.flips {
             return images;
