@@ -56,12 +56,19 @@ impl SnapshotParts {
 
 /// The kind name of a Pix2Pix snapshot ([`Snapshot::kind`]).
 pub const PIX2PIX: &str = "pix2pix";
+/// The kind name of a CycleGAN snapshot ([`Snapshot::kind`]). Its four networks fill the two
+/// slots in pairs: the generator slot holds G's tensors (A → B) followed by F's (B → A), the
+/// discriminator slot D_A's followed by D_B's, and each optimiser slot the state of both
+/// networks of its pair in the same order (both have taken the same number of updates). The
+/// configuration fixes how many tensors each network has, so the split is exact.
+pub const CYCLEGAN: &str = "cyclegan";
 
 /// A model's parameters and configuration on the host: a GAN from noise, or (with a
 /// [`Snapshot::kind`]) another model whose networks fill the same slots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    /// `None` for a GAN from noise; [`PIX2PIX`] for Pix2Pix (its U-Net is the generator).
+    /// `None` for a GAN from noise; [`PIX2PIX`] for Pix2Pix (its U-Net is the generator);
+    /// [`CYCLEGAN`] for a CycleGAN (two networks per slot).
     #[serde(default)]
     pub kind: Option<String>,
     /// The configuration, as JSON (Burn's `Config` format).
@@ -108,10 +115,35 @@ impl Snapshot {
     /// bounds, the parts fitting each other, the parameter and memory budget). Its tensors are
     /// checked against the networks when [`crate::training::Pix2Pix::from_snapshot`] loads them.
     pub fn pix2pix_config(&self) -> Result<crate::training::Pix2PixConfig> {
-        if self.kind.as_deref() != Some(PIX2PIX) {
-            return Err(Error::Config(
-                "this model is not Pix2Pix: choose its own model to open it".into(),
-            ));
+        let json = with_pix2pix_defaults(self.kind_config_json(PIX2PIX, "Pix2Pix")?);
+        let config = crate::training::Pix2PixConfig::load_binary(json.as_bytes()).map_err(|e| {
+            Error::Config(format!("the model's configuration cannot be read ({e})"))
+        })?;
+        crate::training::validate::check_pix2pix(&config)?;
+        Ok(config)
+    }
+
+    /// The configuration of a CycleGAN snapshot, validated as a file's must be (sizes within
+    /// bounds, the parts fitting each other, the parameter and memory budget). Its tensors are
+    /// checked against the networks when [`crate::training::CycleGan::from_snapshot`] loads
+    /// them.
+    pub fn cyclegan_config(&self) -> Result<crate::training::CycleGanConfig> {
+        let json = self.kind_config_json(CYCLEGAN, "a CycleGAN")?;
+        let config =
+            crate::training::CycleGanConfig::load_binary(json.as_bytes()).map_err(|e| {
+                Error::Config(format!("the model's configuration cannot be read ({e})"))
+            })?;
+        crate::training::validate::check_cyclegan(&config)?;
+        Ok(config)
+    }
+
+    /// The configuration's JSON, if this is a snapshot of `kind` (`name` in words) of a size
+    /// GANvas writes.
+    fn kind_config_json(&self, kind: &str, name: &str) -> Result<&str> {
+        if self.kind.as_deref() != Some(kind) {
+            return Err(Error::Config(format!(
+                "this model is not {name}: choose its own model to open it"
+            )));
         }
         if self.config_json.len() > MAX_CONFIG_BYTES {
             return Err(Error::Config(format!(
@@ -119,12 +151,7 @@ impl Snapshot {
                 self.config_json.len() >> 10
             )));
         }
-        let json = with_pix2pix_defaults(&self.config_json);
-        let config = crate::training::Pix2PixConfig::load_binary(json.as_bytes()).map_err(|e| {
-            Error::Config(format!("the model's configuration cannot be read ({e})"))
-        })?;
-        crate::training::validate::check_pix2pix(&config)?;
-        Ok(config)
+        Ok(&self.config_json)
     }
 
     /// The validated configuration ([`Snapshot::config`]), after checking every tensor's

@@ -215,6 +215,14 @@ pub fn to_pairs(settings: &LinkSettings) -> Vec<(String, String)> {
         put("d_input", bit(s.pix2pix_d.sees_input), bit(false));
         put("patch", bit(s.pix2pix_d.patch), bit(false));
     }
+    if s.model.is_cyclegan() {
+        let text = |[a, b]: [u8; 2]| format!("{a},{b}");
+        put(
+            "classes",
+            text(s.cycle_classes),
+            text(crate::setup::DEFAULT_CYCLE_CLASSES),
+        );
+    }
     if s.drawn && !settings.drawn.is_empty() && settings.drawn.len() <= MAX_LINK_POINTS {
         put("drawn", points_text(&settings.drawn), String::new());
     }
@@ -389,6 +397,7 @@ fn read_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
             "seed" => s.seed = number(key, value, 0..=u64::MAX)?,
             "d_input" => s.pix2pix_d.sees_input = flag(key, value)?,
             "patch" => s.pix2pix_d.patch = flag(key, value)?,
+            "classes" => s.cycle_classes = cycle_classes(value)?,
             "show" => {
                 let names: Vec<&str> = value.split(',').filter(|n| !n.is_empty()).collect();
                 if let Some(bad) = names.iter().find(|n| {
@@ -444,6 +453,21 @@ fn read_pairs(pairs: &[(String, String)]) -> Result<LinkSettings, String> {
 }
 
 /// A switch: `1` on, `0` off.
+/// Two different classes, `A,B` (0–9).
+fn cycle_classes(value: &str) -> Result<[u8; 2], String> {
+    let parsed: Vec<Option<u8>> = value
+        .split(',')
+        .map(|c| c.trim().parse::<u8>().ok().filter(|&c| c <= 9))
+        .collect();
+    match parsed[..] {
+        [Some(a), Some(b)] if a != b => Ok([a, b]),
+        _ => Err(format!(
+            "classes should be two different classes 0–9, such as 7,9; the link has “{}”",
+            value.chars().take(40).collect::<String>()
+        )),
+    }
+}
+
 fn flag(key: &str, value: &str) -> Result<bool, String> {
     match value {
         "1" => Ok(true),

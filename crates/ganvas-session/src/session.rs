@@ -411,10 +411,16 @@ impl Session {
     /// good one stays and the error says why. Returns it, for the page to store.
     pub async fn checkpoint(&mut self) -> Result<Snapshot> {
         let snapshot = self.snapshot(SnapshotParts::ALL).await?;
-        if snapshot.kind.is_some() {
-            snapshot.pix2pix_config()?;
-        } else {
-            snapshot.checked_config()?;
+        match snapshot.kind.as_deref() {
+            Some(ganvas_engine::snapshot::CYCLEGAN) => {
+                snapshot.cyclegan_config()?;
+            }
+            Some(_) => {
+                snapshot.pix2pix_config()?;
+            }
+            None => {
+                snapshot.checked_config()?;
+            }
         }
         self.checkpoint = Some(Checkpoint {
             snapshot: snapshot.clone(),

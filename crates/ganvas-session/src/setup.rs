@@ -4,7 +4,7 @@ use ganvas_engine::data::{LineDrawing, ShippedSet, Toy2d};
 use ganvas_engine::model::{Activation, DiscriminatorConfig, GeneratorConfig, NoiseKind};
 use ganvas_engine::optim::{OptimizerConfig, OptimizerKind};
 use ganvas_engine::preset::{Preset, custom_mlp};
-use ganvas_engine::training::{GanConfig, Pix2PixConfig, TrainConfig};
+use ganvas_engine::training::{CycleGanConfig, GanConfig, Pix2PixConfig, TrainConfig};
 use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,56 @@ pub enum ModelChoice {
     /// Pix2Pix as the Keras tutorial builds it: a U-Net turns a line drawing of each image
     /// (Sobel edges of Fashion items, outlines of MNIST digits) into the image.
     Pix2Pix,
+    /// CycleGAN as the Keras tutorial builds it: two ResNet generators learn to turn one class
+    /// into another and back, from images that are not paired.
+    CycleGan(CycleSize),
+}
+
+/// CycleGAN's networks: the tutorial's, or small ones that train in a browser's CPU fallback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CycleSize {
+    /// The tutorial's (32 filters, six residual blocks; about 2 million parameters each).
+    Tutorial,
+    /// 8 filters and two residual blocks (about 50,000 parameters each).
+    Small,
+}
+
+impl CycleSize {
+    /// The menu value, the same as the CLI's preset.
+    pub fn name(self) -> &'static str {
+        match self {
+            CycleSize::Tutorial => "cyclegan",
+            CycleSize::Small => "cyclegan-small",
+        }
+    }
+
+    /// The engine's configuration.
+    pub fn config(self) -> CycleGanConfig {
+        match self {
+            CycleSize::Tutorial => CycleGanConfig::tutorial(),
+            CycleSize::Small => CycleGanConfig::small(),
+        }
+    }
+}
+
+/// The CycleGAN menu entries.
+const CYCLE_MENU: [(CycleSize, &str); 2] = [
+    (
+        CycleSize::Small,
+        "cyclegan-small (recommended: turns one class into another)",
+    ),
+    (
+        CycleSize::Tutorial,
+        "cyclegan (Keras tutorial: slow without a GPU)",
+    ),
+];
+
+/// The classes a CycleGAN translates between unless the user picks others: Fashion's sneakers
+/// and ankle boots, MNIST's 7s and 9s.
+pub const DEFAULT_CYCLE_CLASSES: [u8; 2] = [7, 9];
+
+fn default_cycle_classes() -> [u8; 2] {
+    DEFAULT_CYCLE_CLASSES
 }
 
 /// The Pix2Pix menu entry.
@@ -79,6 +129,11 @@ impl ModelChoice {
                 .iter()
                 .map(|(preset, label)| (preset.name().to_string(), (*label).to_string()))
                 .chain([("pix2pix".to_string(), PIX2PIX_LABEL.to_string())])
+                .chain(
+                    CYCLE_MENU
+                        .iter()
+                        .map(|(size, label)| (size.name().to_string(), (*label).to_string())),
+                )
                 .collect()
         } else {
             vec![
@@ -97,7 +152,13 @@ impl ModelChoice {
             _ => IMAGE_MENU
                 .iter()
                 .find(|(preset, _)| preset.name() == value)
-                .map(|(preset, _)| ModelChoice::Image(*preset)),
+                .map(|(preset, _)| ModelChoice::Image(*preset))
+                .or_else(|| {
+                    CYCLE_MENU
+                        .iter()
+                        .find(|(size, _)| size.name() == value)
+                        .map(|(size, _)| ModelChoice::CycleGan(*size))
+                }),
         }
     }
 
@@ -108,17 +169,32 @@ impl ModelChoice {
             ModelChoice::Mlp => "mlp",
             ModelChoice::Image(preset) => preset.name(),
             ModelChoice::Pix2Pix => "pix2pix",
+            ModelChoice::CycleGan(size) => size.name(),
         }
     }
 
     /// Whether the model makes images.
     pub fn is_image(self) -> bool {
-        matches!(self, ModelChoice::Image(_) | ModelChoice::Pix2Pix)
+        matches!(
+            self,
+            ModelChoice::Image(_) | ModelChoice::Pix2Pix | ModelChoice::CycleGan(_)
+        )
     }
 
-    /// Whether the model learns from noise (every model but Pix2Pix, which translates images).
+    /// Whether the model learns from noise (every model but Pix2Pix and CycleGAN, which
+    /// translate images).
     pub fn is_noise_gan(self) -> bool {
-        self != ModelChoice::Pix2Pix
+        !self.is_pix2pix() && !self.is_cyclegan()
+    }
+
+    /// Whether this is Pix2Pix.
+    pub fn is_pix2pix(self) -> bool {
+        self == ModelChoice::Pix2Pix
+    }
+
+    /// Whether this is a CycleGAN.
+    pub fn is_cyclegan(self) -> bool {
+        matches!(self, ModelChoice::CycleGan(_))
     }
 }
 
@@ -185,6 +261,9 @@ pub struct Setup {
     /// Pix2Pix's D (other models ignore it).
     #[serde(default)]
     pub pix2pix_d: Pix2PixD,
+    /// The classes a CycleGAN translates between, A then B (other models ignore them).
+    #[serde(default = "default_cycle_classes")]
+    pub cycle_classes: [u8; 2],
 }
 
 impl Default for Setup {
@@ -201,10 +280,11 @@ impl Default for Setup {
 impl Setup {
     /// A setup with `model`'s own noise and training settings.
     pub fn for_model(model: ModelChoice, shape: MlpShape, dataset: Toy2d) -> Self {
-        // Pix2Pix has its own configuration: its noise and training fields keep the DCGAN
-        // tutorial's (unused, and not offered by the page), ready for the next model.
+        // Pix2Pix and CycleGAN have their own configurations: their noise and training fields
+        // keep the DCGAN tutorial's (unused, and not offered by the page), ready for the next
+        // model.
         let base = match model {
-            ModelChoice::Pix2Pix => Ok(Preset::Dcgan.config(7)),
+            ModelChoice::Pix2Pix | ModelChoice::CycleGan(_) => Ok(Preset::Dcgan.config(7)),
             _ => base_config(model, shape, NoiseKind::Uniform, 2, 7),
         }
         .expect("the default shapes are valid");
@@ -219,6 +299,7 @@ impl Setup {
             train: base.train,
             seed: 7,
             pix2pix_d: Pix2PixD::default(),
+            cycle_classes: DEFAULT_CYCLE_CLASSES,
         }
     }
 
@@ -229,6 +310,7 @@ impl Setup {
         next.drawn = self.drawn;
         next.seed = self.seed;
         next.pix2pix_d = self.pix2pix_d;
+        next.cycle_classes = self.cycle_classes;
         next
     }
 
@@ -252,6 +334,24 @@ impl Setup {
                 .with_seed(self.seed),
             self.line_drawing(),
         ))
+    }
+
+    /// The CycleGAN's configuration (its size's, with this seed) and the two classes it
+    /// translates between.
+    pub fn cyclegan_config(&self) -> Result<(CycleGanConfig, [u8; 2])> {
+        let ModelChoice::CycleGan(size) = self.model else {
+            return Err(Error::Config(format!(
+                "{} is not a CycleGAN",
+                self.model.value()
+            )));
+        };
+        let [a, b] = self.cycle_classes;
+        if a == b || usize::from(a.max(b)) >= ganvas_engine::preset::IMAGE_CLASSES {
+            return Err(Error::Config(
+                "a CycleGAN translates between two different classes, 0–9".into(),
+            ));
+        }
+        Ok((size.config().with_seed(self.seed), self.cycle_classes))
     }
 
     /// The line drawings Pix2Pix learns the chosen images from when they come without inputs:
@@ -299,9 +399,10 @@ fn base_config(
     match model {
         ModelChoice::ToyQuadratic => Ok(Preset::ToyQuadratic.config(seed)),
         ModelChoice::Image(preset) => Ok(preset.config(seed)),
-        ModelChoice::Pix2Pix => Err(Error::Config(
-            "Pix2Pix is not a noise GAN: it has its own configuration".into(),
-        )),
+        ModelChoice::Pix2Pix | ModelChoice::CycleGan(_) => Err(Error::Config(format!(
+            "{} is not a GAN from noise: it has its own configuration",
+            model.value()
+        ))),
         ModelChoice::Mlp => {
             let mut config = custom_mlp(
                 shape.layers,

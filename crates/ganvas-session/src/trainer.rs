@@ -6,11 +6,15 @@ use std::sync::Arc;
 use burn::tensor::Device;
 use ganvas_engine::data::LineDrawing;
 use ganvas_engine::snapshot::Snapshot;
-use ganvas_engine::training::{DataSource, Gan, Pix2Pix, StatsAccumulator, StepStats, StepValues};
+use ganvas_engine::snapshot::{CYCLEGAN, PIX2PIX};
+use ganvas_engine::training::{
+    CycleGan, DataSource, Gan, Pix2Pix, StatsAccumulator, StepStats, StepValues,
+};
 use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 pub use crate::images::PairWalkthrough;
+use crate::images::cycle::{CycleFrame, CycleScene, bundle_domains};
 use crate::images::pairs::bundle_pairs;
 use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView, PairFrame, PairScene};
 pub use crate::points::{
@@ -79,6 +83,9 @@ pub struct Frame {
     pub images: Option<Arc<ImageFrame>>,
     /// The Pix2Pix view (Pix2Pix only).
     pub pairs: Option<Arc<PairFrame>>,
+    /// The CycleGAN view (CycleGAN only).
+    #[serde(default)]
+    pub cycle: Option<Arc<CycleFrame>>,
 }
 
 /// What a single manual update trains.
@@ -100,6 +107,8 @@ pub enum Scene {
     Images(Box<ImageScene>),
     /// Pix2Pix: held-out rows of input | output | target, the drawing pad.
     Pairs(Box<PairScene>),
+    /// CycleGAN: held-out rows of image | translated | back, for both classes.
+    Cycle(Box<CycleScene>),
 }
 
 /// One iteration walked through, for the model being trained.
@@ -117,6 +126,8 @@ pub enum Model {
     Noise(Box<Gan>),
     /// Pix2Pix: a U-Net that translates images, and its discriminator.
     Pix2Pix(Box<Pix2Pix>),
+    /// CycleGAN: two generators that translate between two classes, two discriminators.
+    Cycle(Box<CycleGan>),
 }
 
 /// A GAN in training, with what its views show (owned by a [`crate::session::Session`]).
@@ -128,10 +139,10 @@ pub struct Trainer {
     pub scene: Scene,
 }
 
-/// Why Pix2Pix refuses what a noise GAN does.
-fn not_for_pix2pix(what: &str) -> Error {
+/// Why Pix2Pix and CycleGAN refuse what a noise GAN does.
+fn not_for_translators(what: &str) -> Error {
     Error::Config(format!(
-        "{what} is for GANs from noise; Pix2Pix trains as the Keras tutorial does"
+        "{what} is for GANs from noise; Pix2Pix and CycleGAN train as the Keras tutorials do"
     ))
 }
 
@@ -144,9 +155,15 @@ impl Trainer {
         fixed_bounds: Option<[f32; 4]>,
         images: Option<&ImageBundle>,
     ) -> Result<Self> {
+        if setup.model.is_cyclegan() {
+            let (config, classes) = setup.cyclegan_config()?;
+            let bundle = translator_images(images)?;
+            let gan = CycleGan::new(config, &bundle_domains(bundle, classes, false)?, device)?;
+            return Self::cyclegan(gan, bundle, classes, device);
+        }
         if !setup.model.is_noise_gan() {
             let (config, drawing) = setup.pix2pix_config()?;
-            let bundle = pix2pix_images(images)?;
+            let bundle = translator_images(images)?;
             let pix2pix = Pix2Pix::new(config, &bundle_pairs(bundle, drawing, false)?, device)?;
             return Self::pix2pix(pix2pix, bundle, drawing, device);
         }
@@ -164,9 +181,19 @@ impl Trainer {
         fixed_bounds: Option<[f32; 4]>,
         images: Option<&ImageBundle>,
     ) -> Result<Self> {
-        if snapshot.kind.is_some() {
+        if snapshot.kind.as_deref() == Some(CYCLEGAN) {
+            let classes = setup.cycle_classes;
+            let bundle = translator_images(images)?;
+            let gan = CycleGan::from_snapshot(
+                snapshot,
+                &bundle_domains(bundle, classes, false)?,
+                device,
+            )?;
+            return Self::cyclegan(gan, bundle, classes, device);
+        }
+        if snapshot.kind.as_deref() == Some(PIX2PIX) {
             let drawing = setup.line_drawing();
-            let bundle = pix2pix_images(images)?;
+            let bundle = translator_images(images)?;
             let pix2pix =
                 Pix2Pix::from_snapshot(snapshot, &bundle_pairs(bundle, drawing, false)?, device)?;
             return Self::pix2pix(pix2pix, bundle, drawing, device);
@@ -189,6 +216,19 @@ impl Trainer {
         })
     }
 
+    fn cyclegan(
+        gan: CycleGan,
+        bundle: &ImageBundle,
+        classes: [u8; 2],
+        device: &Device,
+    ) -> Result<Self> {
+        Ok(Self {
+            model: Model::Cycle(Box::new(gan)),
+            acc: StatsAccumulator::default(),
+            scene: Scene::Cycle(Box::new(CycleScene::new(bundle, classes, device)?)),
+        })
+    }
+
     /// Reads the model's `parts` to the host (Pix2Pix: its U-Net in the generator's slot).
     pub async fn snapshot(
         &self,
@@ -197,6 +237,7 @@ impl Trainer {
         match &self.model {
             Model::Noise(gan) => gan.snapshot(parts).await,
             Model::Pix2Pix(pix2pix) => pix2pix.snapshot(parts).await,
+            Model::Cycle(gan) => gan.snapshot(parts).await,
         }
     }
 
@@ -223,11 +264,11 @@ impl Trainer {
         })
     }
 
-    /// The GAN from noise, unless this is Pix2Pix.
+    /// The GAN from noise, unless this is Pix2Pix or CycleGAN.
     pub fn gan(&self) -> Option<&Gan> {
         match &self.model {
             Model::Noise(gan) => Some(gan),
-            Model::Pix2Pix(_) => None,
+            Model::Pix2Pix(_) | Model::Cycle(_) => None,
         }
     }
 
@@ -236,14 +277,16 @@ impl Trainer {
         match &self.model {
             Model::Noise(gan) => gan.config().train.batch_size,
             Model::Pix2Pix(pix2pix) => pix2pix.config().batch_size,
+            Model::Cycle(gan) => gan.config().batch_size,
         }
     }
 
-    /// Network updates in one step (Pix2Pix: one of D and one of G, queued as one).
+    /// Network updates in one step (Pix2Pix and CycleGAN: their D and G updates, queued as
+    /// one).
     pub fn updates_per_step(&self) -> usize {
         match &self.model {
             Model::Noise(gan) => gan.updates_per_step(),
-            Model::Pix2Pix(_) => 1,
+            Model::Pix2Pix(_) | Model::Cycle(_) => 1,
         }
     }
 
@@ -252,6 +295,7 @@ impl Trainer {
         match &self.model {
             Model::Noise(gan) => gan.step_count(),
             Model::Pix2Pix(pix2pix) => pix2pix.step_count(),
+            Model::Cycle(gan) => gan.step_count(),
         }
     }
 
@@ -259,16 +303,18 @@ impl Trainer {
     pub fn points_scene(&self) -> Option<(Vec<[f32; 2]>, [f32; 4])> {
         match &self.scene {
             Scene::Points(points) => Some((points.real.clone(), points.bounds)),
-            Scene::Images(_) | Scene::Pairs(_) => None,
+            Scene::Images(_) | Scene::Pairs(_) | Scene::Cycle(_) => None,
         }
     }
 
     /// Applies loss, optimisers, batch, k and tricks from `setup` without a reset; settings
-    /// the engine refuses change nothing. Pix2Pix keeps the tutorial's and refuses.
+    /// the engine refuses change nothing. Pix2Pix and CycleGAN keep the tutorials' and refuse.
     pub fn retune(&mut self, setup: &Setup) -> Result<()> {
         match &mut self.model {
             Model::Noise(gan) => gan.set_train_config(setup.train.clone()),
-            Model::Pix2Pix(_) => Err(not_for_pix2pix("Changing the loss, optimisers or batch")),
+            Model::Pix2Pix(_) | Model::Cycle(_) => Err(not_for_translators(
+                "Changing the loss, optimisers or batch",
+            )),
         }
     }
 
@@ -277,6 +323,7 @@ impl Trainer {
         match &mut self.model {
             Model::Noise(gan) => gan.train_update(),
             Model::Pix2Pix(pix2pix) => Some(pix2pix.train_step()),
+            Model::Cycle(gan) => Some(gan.train_step()),
         }
     }
 
@@ -285,6 +332,7 @@ impl Trainer {
         match &mut self.model {
             Model::Noise(gan) => gan.train_step(),
             Model::Pix2Pix(pix2pix) => pix2pix.train_step(),
+            Model::Cycle(gan) => gan.train_step(),
         }
     }
 
@@ -319,13 +367,15 @@ impl Trainer {
     }
 
     /// One manual update; its statistics are returned, not averaged into the next frame's.
-    /// Pix2Pix takes whole steps only.
+    /// Pix2Pix and CycleGAN take whole steps only.
     pub fn single(&mut self, what: Single) -> Result<StepStats> {
         match (&mut self.model, what) {
             (_, Single::Step) => Ok(self.step()),
             (Model::Noise(gan), Single::Discriminator) => Ok(gan.train_discriminator_only()),
             (Model::Noise(gan), Single::Generator) => Ok(gan.train_generator_only()),
-            (Model::Pix2Pix(_), _) => Err(not_for_pix2pix("Updating one network alone")),
+            (Model::Pix2Pix(_) | Model::Cycle(_), _) => {
+                Err(not_for_translators("Updating one network alone"))
+            }
         }
     }
 
@@ -335,6 +385,7 @@ impl Trainer {
             (Scene::Points(points), Model::Noise(gan)) => points.frame(gan, wanted).await,
             (Scene::Images(images), Model::Noise(gan)) => images.frame(gan, wanted).await,
             (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => pairs.frame(pix2pix, wanted).await,
+            (Scene::Cycle(cycle), Model::Cycle(gan)) => cycle.frame(gan, wanted).await,
             _ => Err(Error::Config("the views do not match the model".into())),
         }
     }
@@ -368,10 +419,11 @@ impl Trainer {
     }
 }
 
-/// The images Pix2Pix learns from, or why there are none.
-fn pix2pix_images(images: Option<&ImageBundle>) -> Result<&ImageBundle> {
-    images
-        .ok_or_else(|| Error::Config("Pix2Pix learns images: choose MNIST or Fashion-MNIST".into()))
+/// The images Pix2Pix or CycleGAN learns from, or why there are none.
+fn translator_images(images: Option<&ImageBundle>) -> Result<&ImageBundle> {
+    images.ok_or_else(|| {
+        Error::Config("Pix2Pix and CycleGAN learn images: choose MNIST or Fashion-MNIST".into())
+    })
 }
 
 /// The data a GAN of `model` trains on: the setup's 2D distribution or the loaded images.

@@ -79,6 +79,9 @@ fn every_model_and_every_setting_survives_a_round_trip() {
             s.pix2pix_d.sees_input = true;
             s.pix2pix_d.patch = true;
         }
+        if model.is_cyclegan() {
+            s.cycle_classes = [0, 9];
+        }
         settings.layers = Layers {
             real: false,
             fake: true,
@@ -106,6 +109,9 @@ fn every_model_and_every_setting_survives_a_round_trip() {
         assert_eq!(back.hide.len(), HIDEABLE.len());
         assert!(back.presenter && back.start == Start::Training && !back.show_features);
         assert_eq!(back.setup.pix2pix_d, settings.setup.pix2pix_d);
+        if model.is_cyclegan() {
+            assert_eq!(back.setup.cycle_classes, [0, 9]);
+        }
         if model.is_image() {
             assert_eq!(back.setup.images, ImageSource::Shipped(ShippedSet::Fashion));
         } else {
@@ -208,6 +214,12 @@ fn every_bad_value_is_refused_with_a_message_naming_it() {
             "“patch=yes” must be 1 (on) or 0 (off)",
         ),
         ("model=pix2pix&d_input=2", "“d_input=2” must be 1"),
+        (
+            "model=cyclegan-small&classes=7,7",
+            "two different classes 0–9",
+        ),
+        ("model=cyclegan-small&classes=7,10", "the link has “7,10”"),
+        ("model=cyclegan&classes=sneaker", "two different classes"),
         ("pts=1,2;3", "the points in “pts” are damaged"),
         ("pts=1,NaN", "damaged"),
         ("drawn=", "damaged"),

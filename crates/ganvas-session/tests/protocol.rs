@@ -18,7 +18,7 @@ use ganvas_session::protocol::{
     Command, Failure, ProtocolError, Reply, Request, Response, decode, encode,
 };
 use ganvas_session::session::{Basis, DeviceInfo, Moved, Session, Trained};
-use ganvas_session::setup::{ModelChoice, Setup};
+use ganvas_session::setup::{CycleSize, ModelChoice, Setup};
 use ganvas_session::trainer::{Explanation, Frame, Single, Wanted};
 
 thread_local! {
@@ -574,6 +574,126 @@ fn a_pix2pix_run_is_checkpointed_rolled_back_saved_and_reopened() {
     });
     assert!(
         matches!(reply, Reply::Built(ref b) if b.step == 3),
+        "{reply:?}"
+    );
+}
+
+#[test]
+fn a_cyclegan_run_trains_shows_both_cycles_and_reopens_from_its_file() {
+    let _alone = alone();
+    let mut worker = Worker::new();
+    let mut setup = Setup::default().with_model(ModelChoice::CycleGan(CycleSize::Small));
+    setup.cycle_classes = [2, 7];
+    worker.ask(Command::Images(Some(Rc::new(checks::tiny_bundle()))));
+    let (reply, _) = worker.ask(Command::Build {
+        setup: setup.clone(),
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Built(ref b) if b.step == 0),
+        "{reply:?}"
+    );
+    let (reply, _) = worker.ask(Command::Train {
+        budget_ms: f64::INFINITY,
+        max_updates: 2,
+    });
+    let Reply::Trained(Trained::Steps {
+        steps: 2,
+        mean: Some(mean),
+    }) = reply
+    else {
+        panic!("{reply:?}")
+    };
+    assert!(
+        mean.l1 > 0.0 && mean.d_loss > 0.0,
+        "the cycle term and D's loss: {mean:?}"
+    );
+
+    let (reply, size) = worker.ask(Command::Frame(Wanted {
+        score: true,
+        ..Wanted::default()
+    }));
+    let Reply::Frame(frame) = reply else {
+        panic!("{reply:?}")
+    };
+    let cycle = frame.cycle.as_ref().expect("the CycleGAN's rows");
+    assert_eq!(cycle.names, ["2".to_string(), "7".to_string()]);
+    let per = 28 * 28;
+    for images in [
+        &cycle.a[..],
+        &cycle.a2b,
+        &cycle.a2b2a,
+        &cycle.b[..],
+        &cycle.b2a,
+        &cycle.b2a2b,
+    ] {
+        assert_eq!(images.len(), 4 * per, "four rows of 28×28 per domain");
+        assert!(images.iter().all(|v| v.is_finite() && v.abs() <= 1.0));
+    }
+    assert_ne!(
+        cycle.a2b, cycle.a2b2a,
+        "the translation and its way back differ"
+    );
+    assert_eq!((frame.d_real.len(), frame.d_fake.len()), (8, 8));
+    let score = cycle.score.expect("a score was asked for");
+    assert_eq!((score.step, score.images), (2, [5, 5]));
+    assert!(
+        score.cycle_error.iter().all(|e| (0.0..=1.0).contains(e)),
+        "{score:?}"
+    );
+    let translated = score.translated.expect("the MNIST classifier fits");
+    assert!(
+        translated.iter().all(|t| (0.0..=1.0).contains(t)),
+        "{score:?}"
+    );
+    let values = 6 * 4 * per;
+    println!("# protocol: cyclegan frame: {size} bytes, {values} floats");
+
+    // What a CycleGAN does not do is refused in words, and the run stays.
+    for command in [
+        Command::Single(Single::Generator),
+        Command::Retune(setup.clone()),
+        Command::Translate(vec![0.0; 784]),
+        Command::Explain,
+    ] {
+        let (reply, _) = worker.ask(command.clone());
+        assert!(
+            matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.len() > 20),
+            "{command:?}: {reply:?}"
+        );
+    }
+    assert_eq!(worker.session.step(), 2);
+
+    // Checkpointed, and saved to a file that reopens at the same step.
+    let (reply, _) = worker.ask(Command::Checkpoint {
+        older_than_ms: None,
+    });
+    assert!(
+        matches!(reply, Reply::Checkpoint(Some(ref c)) if c.kind.as_deref() == Some("cyclegan")),
+        "{reply:?}"
+    );
+    let (reply, _) = worker.ask(Command::Snapshot(SnapshotParts::ALL));
+    let Reply::Snapshot(snapshot) = reply else {
+        panic!("{reply:?}")
+    };
+    let bytes = ganvas_share::encode(&snapshot.to_payload(""), ganvas_share::Precision::F32)
+        .expect("a file");
+    println!(
+        "# protocol: a cyclegan-small file (G, F, both Ds, optimisers, f32): {} bytes",
+        bytes.len()
+    );
+    let read = ganvas_engine::snapshot::Snapshot::from_payload(
+        ganvas_share::decode(&bytes).expect("decodes"),
+    )
+    .expect("a snapshot");
+    worker.ask(Command::Clear);
+    let (reply, _) = worker.ask(Command::Open {
+        snapshot: Box::new(read),
+        setup,
+        bounds: None,
+    });
+    assert!(
+        matches!(reply, Reply::Built(ref b) if b.step == 2),
         "{reply:?}"
     );
 }

@@ -30,6 +30,9 @@ use crate::model::{
 };
 use crate::optim::OptimizerConfig;
 use crate::rng::Rng;
+use crate::snapshot::{
+    CYCLEGAN, OptimizerValues, Snapshot, SnapshotParts, TensorValues, read_parts,
+};
 
 /// Everything that defines a CycleGAN run.
 #[derive(Config, Debug)]
@@ -74,10 +77,10 @@ impl CycleGanConfig {
         )
     }
 
-    /// `cyclegan-shoes`: the tutorial's CycleGAN made small enough to train in a browser's
+    /// `cyclegan-small`: the tutorial's CycleGAN made small enough to train in a browser's
     /// CPU fallback: generators of 8 filters (16 and 32 after the downsampling) with two
     /// residual blocks, discriminators of 16 filters; the schedule and losses unchanged.
-    pub fn shoes() -> Self {
+    pub fn small() -> Self {
         let mut config = CycleGanConfig::tutorial();
         config.generator = ResnetGeneratorConfig::new(32, 1, 8, 2);
         config.discriminator = CycleDiscriminatorConfig::new(32, 1, 16, 4);
@@ -391,6 +394,130 @@ impl CycleGan {
     }
 }
 
+impl CycleGan {
+    /// Reads the networks (and the parts asked for: both discriminators, all four optimisers'
+    /// state) back in one asynchronous transfer, as a snapshot of kind [`CYCLEGAN`]: the
+    /// generator slot holds G then F, the discriminator slot D_A then D_B, each optimiser slot
+    /// its pair's state in the same order.
+    pub async fn snapshot(&self, parts: SnapshotParts) -> Result<Snapshot> {
+        let mut networks = vec![self.a2b.tensors(), self.b2a.tensors()];
+        if parts.discriminator {
+            networks.push(self.d_a.tensors());
+            networks.push(self.d_b.tensors());
+        }
+        let optimizers = if parts.optimizers {
+            let (g, d) = (
+                self.config.generator_optimizer.kind,
+                self.config.discriminator_optimizer.kind,
+            );
+            vec![
+                self.a2b.optimizer_state(g),
+                self.b2a.optimizer_state(g),
+                self.d_a.optimizer_state(d),
+                self.d_b.optimizer_state(d),
+            ]
+        } else {
+            Vec::new()
+        };
+        let (networks, optimizers) = read_parts(networks, optimizers).await?;
+        let mut networks = networks.into_iter();
+        let mut pair = || -> Option<Vec<TensorValues>> {
+            let mut first = networks.next()?;
+            first.extend(networks.next()?);
+            Some(first)
+        };
+        let generator = pair().unwrap_or_default();
+        let discriminator = pair();
+        let mut optimizers = optimizers.into_iter();
+        let mut joined = || -> Option<OptimizerValues> {
+            let mut first = optimizers.next()?;
+            first.tensors.extend(optimizers.next()?.tensors);
+            Some(first)
+        };
+        let optimizers = match (joined(), joined()) {
+            (Some(g), Some(d)) => Some([g, d]),
+            _ => None,
+        };
+        Ok(Snapshot {
+            kind: Some(CYCLEGAN.to_string()),
+            config_json: self.config.to_string(),
+            step: self.step,
+            generator,
+            averaged_generator: None,
+            discriminator,
+            optimizers,
+        })
+    }
+
+    /// Rebuilds a CycleGAN run from a snapshot of kind [`CYCLEGAN`] to translate between
+    /// `domains`: parameters, and optimiser state when present; parts the snapshot lacks start
+    /// fresh. Its configuration is validated before anything is built, and every tensor is
+    /// checked against the networks before it is loaded; on failure nothing is kept.
+    pub fn from_snapshot(snapshot: &Snapshot, domains: &Domains, device: &Device) -> Result<Self> {
+        let config = snapshot.cyclegan_config()?;
+        if let Some([g, d]) = &snapshot.optimizers
+            && (g.kind != config.generator_optimizer.kind
+                || d.kind != config.discriminator_optimizer.kind)
+        {
+            return Err(Error::Snapshot(
+                "the optimiser state is not of the optimisers the configuration names".into(),
+            ));
+        }
+        let mut run = CycleGan::new(config, domains, device)?;
+        let device = run.device.clone();
+        let (g_first, g_second) =
+            split_pair(&snapshot.generator, run.a2b.tensors().len(), "generators")?;
+        run.a2b = run.a2b.load(g_first, &device, "generator A → B")?;
+        run.b2a = run.b2a.load(g_second, &device, "generator B → A")?;
+        if let Some(values) = &snapshot.discriminator {
+            let (first, second) = split_pair(values, run.d_a.tensors().len(), "discriminators")?;
+            run.d_a = run.d_a.load(first, &device, "discriminator of A")?;
+            run.d_b = run.d_b.load(second, &device, "discriminator of B")?;
+        }
+        if let Some([g, d]) = &snapshot.optimizers {
+            let halves = |values: &OptimizerValues, count: usize, what: &str| {
+                split_pair(&values.tensors, count, what).map(|(first, second)| {
+                    let half = |tensors: &[TensorValues]| OptimizerValues {
+                        kind: values.kind,
+                        step: values.step,
+                        tensors: tensors.to_vec(),
+                    };
+                    (half(first), half(second))
+                })
+            };
+            let (first, second) = halves(
+                g,
+                run.a2b.optimizer_tensor_count(g.kind),
+                "generators' optimiser state",
+            )?;
+            run.a2b = run.a2b.load_optimizer(&first, &device)?;
+            run.b2a = run.b2a.load_optimizer(&second, &device)?;
+            let (first, second) = halves(
+                d,
+                run.d_a.optimizer_tensor_count(d.kind),
+                "discriminators' optimiser state",
+            )?;
+            run.d_a = run.d_a.load_optimizer(&first, &device)?;
+            run.d_b = run.d_b.load_optimizer(&second, &device)?;
+        }
+        run.step = snapshot.step;
+        Ok(run)
+    }
+}
+
+/// A slot holding two networks' tensors, `each` per network, split in two; anything else is
+/// refused in words (`what` says which pair).
+fn split_pair<'a, T>(values: &'a [T], each: usize, what: &str) -> Result<(&'a [T], &'a [T])> {
+    if values.len() != 2 * each {
+        return Err(Error::Snapshot(format!(
+            "the {what} have {} tensors each; the snapshot holds {} for both",
+            each,
+            values.len()
+        )));
+    }
+    Ok(values.split_at(each))
+}
+
 #[cfg(test)]
 mod tests {
     use futures_lite::future::block_on;
@@ -434,15 +561,15 @@ mod tests {
     #[test]
     fn the_presets_fit_and_count_as_written() {
         let device = device::cpu();
-        for config in [CycleGanConfig::tutorial(), CycleGanConfig::shoes()] {
+        for config in [CycleGanConfig::tutorial(), CycleGanConfig::small()] {
             config.check().expect("fits");
         }
         // The tutorial's: 1,962,497 per generator, 198,529 per D (model::cycle's tests
-        // derive both from the layer list); the shoes preset's, from the same list at 8
+        // derive both from the layer list); the small preset's, from the same list at 8
         // filters and two blocks: conv 7×7 1→8 400, IN 16; 8→16 1,168, IN 32; 16→32 4,640,
         // IN 64; two blocks of 2 × (9,248 + 64); transposed 32→16 4,624, IN 32; 16→8 1,160,
         // IN 16; conv 7×7 8→1 393.
-        let shoes = CycleGanConfig::shoes();
+        let small_preset = CycleGanConfig::small();
         let g = 400
             + 16
             + 1_168
@@ -455,10 +582,10 @@ mod tests {
             + 1_160
             + 16
             + 393;
-        assert_eq!(shoes.generator.init(&device).num_params(), g);
+        assert_eq!(small_preset.generator.init(&device).num_params(), g);
         // D: 4×4 1→16 272; three 16→16 4,112 with IN 32; dense 2·2·16 → 1: 65.
         let d = 272 + 3 * (4_112 + 32) + 65;
-        assert_eq!(shoes.discriminator.init(&device).num_params(), d);
+        assert_eq!(small_preset.discriminator.init(&device).num_params(), d);
     }
 
     #[test]
@@ -475,7 +602,7 @@ mod tests {
         assert!(config.check().is_err());
         let device = device::cpu();
         let domains = bars(&mut Rng::new(1));
-        let why = CycleGan::new(CycleGanConfig::shoes(), &domains, &device)
+        let why = CycleGan::new(CycleGanConfig::small(), &domains, &device)
             .unwrap_err()
             .to_string();
         assert!(why.contains("32×32"), "{why}");
@@ -556,5 +683,72 @@ mod tests {
         let (d1, g1) = weights(&gan);
         assert!((d1 - d0).abs().max().into_scalar::<f32>() == 0.0);
         assert!((g1 - g0).abs().max().into_scalar::<f32>() > 0.0);
+    }
+
+    #[test]
+    fn a_snapshot_rebuilds_the_same_run_through_the_share_format() {
+        let device = device::cpu();
+        let domains = bars(&mut Rng::new(7));
+        let mut gan = CycleGan::new(small(8), &domains, &device).expect("builds");
+        gan.train_step();
+        gan.train_step();
+        let saved = block_on(gan.snapshot(SnapshotParts::ALL)).expect("reads");
+        assert_eq!(saved.kind.as_deref(), Some(CYCLEGAN));
+        let one = gan.a2b.tensors().len();
+        assert_eq!(saved.generator.len(), 2 * one);
+        assert_eq!(
+            saved.discriminator.as_ref().map(Vec::len),
+            Some(2 * gan.d_a.tensors().len())
+        );
+        // Through the bytes a file holds, as the page and the CLI read them.
+        let bytes = ganvas_share::encode(&saved.to_payload(""), ganvas_share::Precision::F32)
+            .expect("encodes");
+        let read = Snapshot::from_payload(ganvas_share::decode(&bytes).expect("decodes"))
+            .expect("a snapshot");
+        let rebuilt = CycleGan::from_snapshot(&read, &domains, &device).expect("rebuilds");
+        assert_eq!(rebuilt.step_count(), 2);
+        let again = block_on(rebuilt.snapshot(SnapshotParts::ALL)).expect("reads");
+        assert_eq!(again, saved, "every weight and optimiser slot comes back");
+        // The two generators are not swapped: each translates as before.
+        let images: Vec<f32> = domains.a.batch(&[0, 1]).0;
+        for direction in [Direction::AToB, Direction::BToA] {
+            let before = gan.translate(&images, direction).expect("runs").0;
+            let after = rebuilt.translate(&images, direction).expect("runs").0;
+            assert!((before - after).abs().max().into_scalar::<f32>() == 0.0);
+        }
+        // A generator alone (what a link carries) loads too; D starts fresh.
+        let shown = block_on(gan.snapshot(SnapshotParts::default())).expect("reads");
+        assert!(shown.discriminator.is_none() && shown.optimizers.is_none());
+        CycleGan::from_snapshot(&shown, &domains, &device).expect("G and F alone load");
+    }
+
+    #[test]
+    fn snapshots_that_do_not_fit_are_refused_in_words() {
+        let device = device::cpu();
+        let domains = bars(&mut Rng::new(9));
+        let gan = CycleGan::new(small(10), &domains, &device).expect("builds");
+        let saved = block_on(gan.snapshot(SnapshotParts::ALL)).expect("reads");
+        let mut cut = saved.clone();
+        cut.generator.pop();
+        let why = CycleGan::from_snapshot(&cut, &domains, &device).expect_err("refused");
+        assert!(why.to_string().contains("generators"), "{why}");
+        let mut pix2pix = saved.clone();
+        pix2pix.kind = Some(crate::snapshot::PIX2PIX.into());
+        let why = CycleGan::from_snapshot(&pix2pix, &domains, &device).expect_err("refused");
+        assert!(why.to_string().contains("not a CycleGAN"), "{why}");
+        // A configuration from outside may not ask for more than GANvas opens.
+        let mut huge = small(10);
+        huge.generator = ResnetGeneratorConfig::new(8, 1, 1024, 16);
+        let mut big = saved;
+        big.config_json = huge.to_string();
+        let why = CycleGan::from_snapshot(&big, &domains, &device).expect_err("refused");
+        assert!(why.to_string().contains("parameters"), "{why}");
+        for preset in [
+            CycleGanConfig::tutorial(),
+            CycleGanConfig::small(),
+            small(1),
+        ] {
+            crate::training::validate::check_cyclegan(&preset).expect("the presets open");
+        }
     }
 }

@@ -58,6 +58,11 @@ impl<M: Module> Trained<M> {
         module_tensors(&self.net)
     }
 
+    /// How many tensors the optimiser's state of rule `kind` has for this network.
+    pub(crate) fn optimizer_tensor_count(&self, kind: OptimizerKind) -> usize {
+        kind.slots() * trainable_params(&self.net).len()
+    }
+
     /// The optimiser's state in the network's parameter order (fresh state for `kind` before
     /// the first update), for a snapshot.
     pub(crate) fn optimizer_state(&self, kind: OptimizerKind) -> OptimizerState {

@@ -1,6 +1,7 @@
 //! Image GANs in a session: the training set with what scores it, what the image views ask
 //! for, and what they draw ([`ImageFrame`], read by [`scene::ImageScene`]).
 
+pub mod cycle;
 pub mod pair_explain;
 pub mod pairs;
 pub mod scene;
@@ -12,6 +13,7 @@ use ganvas_engine::data::{ImagePairs, ImageSet, SplitSet};
 use ganvas_engine::preset::IMAGE_CLASSES;
 use serde::{Deserialize, Serialize};
 
+pub use cycle::{CycleFrame, CycleScene, CycleScore};
 pub use pair_explain::PairWalkthrough;
 pub use pairs::{PairFrame, PairScene, PairScore};
 pub use scene::ImageScene;

@@ -170,6 +170,7 @@ impl PointScene {
             quality,
             images: None,
             pairs: None,
+            cycle: None,
         })
     }
 

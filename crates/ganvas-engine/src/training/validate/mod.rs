@@ -134,3 +134,65 @@ pub(crate) fn check_pix2pix(config: &Pix2PixConfig) -> Result<()> {
     }
     .check()
 }
+
+/// Most residual blocks a CycleGAN generator from outside may have (the tutorial's has 6).
+const MAX_RESIDUAL_BLOCKS: usize = 16;
+/// Most discriminator updates per generator update (the tutorial's is 5).
+const MAX_D_UPDATES: usize = 20;
+
+/// Validates a CycleGAN configuration from outside (a link or a file) before anything is
+/// built: every size within the bounds the other models' networks have, the parts fitting
+/// each other ([`CycleGanConfig::check`](super::CycleGanConfig::check)), and the same
+/// parameter and memory budget for its four networks.
+pub(crate) fn check_cyclegan(config: &super::CycleGanConfig) -> Result<()> {
+    let (g, d) = (&config.generator, &config.discriminator);
+    IMAGE_SIDE.check_count(g.side)?;
+    CHANNELS.check_count(g.filters)?;
+    CHANNELS.check_count(d.filters)?;
+    if !(1..=3).contains(&g.channels) {
+        return Err(Error::Config(format!(
+            "a CycleGAN translates images of 1 to 3 channels, not {}",
+            g.channels
+        )));
+    }
+    if g.blocks > MAX_RESIDUAL_BLOCKS {
+        return Err(Error::Config(format!(
+            "a CycleGAN generator has at most {MAX_RESIDUAL_BLOCKS} residual blocks, not {}",
+            g.blocks
+        )));
+    }
+    if config.d_updates > MAX_D_UPDATES {
+        return Err(Error::Config(format!(
+            "at most {MAX_D_UPDATES} D updates per G update, not {}",
+            config.d_updates
+        )));
+    }
+    train::optimizer(&config.generator_optimizer, G_LR)?;
+    train::optimizer(&config.discriminator_optimizer, D_LR)?;
+    BATCH.check_count(config.batch_size)?;
+    L1_WEIGHT.check(config.cycle_weight)?;
+    config.check()?;
+    // Each generator, exactly: the 7×7 stem and output (98 c·f), two 3×3 convolutions down
+    // and two up (180 f²), two 3×3 convolutions of 4f per residual block (288 f²), and the
+    // biases and instance norms' scales and offsets (30 f, 24 f per block, c). Each
+    // discriminator, from above: its 4×4 convolutions, norms and the head.
+    let (f, c, blocks) = (g.filters as u64, g.channels as u64, g.blocks as u64);
+    let g_values = (180 + 288 * blocks) * f * f + 98 * c * f + (30 + 24 * blocks) * f + c;
+    let (df, depth) = (d.filters as u64, d.depth as u64);
+    let side = (g.side * g.side) as u64;
+    let d_values = 16 * c * df + 16 * (depth - 1) * df * df + df * side + 3 * depth * df + 1;
+    let parameters = 2 * (g_values + d_values);
+    // Layer outputs per image: G's stay within (2 + blocks) · 2f · side² (full-size stem and
+    // head, quarter-size blocks), D's within 2·df·side²/4; a G update runs both generators
+    // twice (there and back) and both Ds, a D update both Ds on real and fake.
+    let g_outputs = (2 + blocks) * 2 * f * side * c;
+    let d_outputs = df * side / 2 + side;
+    let per_image = 4 * g_outputs + 4 * d_outputs;
+    Budget {
+        generator: NetworkShapes::default(),
+        discriminator: NetworkShapes::default(),
+        parameters,
+        memory_bytes: 4 * (5 * parameters + 3 * config.batch_size as u64 * per_image),
+    }
+    .check()
+}
