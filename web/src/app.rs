@@ -10,6 +10,7 @@ use crate::buttons::{single, toggle};
 use crate::checkpoint::ResumeOffer;
 use crate::controls::Controls;
 use crate::explain::Explain;
+use crate::images::cycle::CycleStage;
 use crate::images::pad::PairStage;
 use crate::images::views::{ImageQualityPanel, ImageStage, LatentPanel};
 use crate::link::{self, Start};
@@ -70,7 +71,8 @@ fn PlaygroundPage() -> impl IntoView {
     };
     let images = move || ctx.setup.with(Setup::is_images);
     let noise_images = move || ctx.setup.with(|s| s.is_images() && s.model.is_noise_gan());
-    let pix2pix = move || !ctx.setup.with(|s| s.model.is_noise_gan());
+    let pix2pix = move || ctx.setup.with(|s| s.model.is_pix2pix());
+    let cyclegan = move || ctx.setup.with(|s| s.model.is_cyclegan());
     view! {
         <style>{hidden_css}</style>
         <header>
@@ -95,7 +97,11 @@ fn PlaygroundPage() -> impl IntoView {
                 <StatusLine />
                 <div class="stage">
                     <Show when=images fallback=|| view! { <Playground /> }>
-                        <Show when=pix2pix fallback=|| view! { <ImageStage /> }>
+                        <Show when=pix2pix fallback=move || view! {
+                            <Show when=cyclegan fallback=|| view! { <ImageStage /> }>
+                                <CycleStage />
+                            </Show>
+                        }>
                             <PairStage />
                         </Show>
                     </Show>

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::draw::Layers;
 use crate::fields::{NumberField, SelectField};
 use crate::images::{ImageBundle, load, upload};
-use crate::setup::{ImageSource, ModelChoice, Pix2PixD, Setup, optimizer};
+use crate::setup::{CycleSize, ImageSource, ModelChoice, Pix2PixD, Setup, optimizer};
 use crate::state::{Ctx, DeviceChoice};
 
 /// The dataset menu value for hand-drawn points.
@@ -49,7 +49,12 @@ pub fn Controls() -> impl IntoView {
             <crate::buttons::TrainButtons />
             <DataControls />
             <ModelControls />
-            <Show when=noise_gan fallback=|| view! { <Pix2PixTraining /> }>
+            <Show when=noise_gan fallback=move || view! {
+                <Show when=move || ctx.setup.with(|s| s.model.is_cyclegan())
+                    fallback=|| view! { <Pix2PixTraining /> }>
+                    <CycleTraining />
+                </Show>
+            }>
                 <TrainingControls />
                 <TrickControls />
             </Show>
@@ -226,7 +231,7 @@ fn shipped_model(setup: &Setup, set: ShippedSet) -> Setup {
         ModelChoice::Image(Preset::MnistFast | Preset::FashionFast)
         | ModelChoice::ToyQuadratic
         | ModelChoice::Mlp => setup.with_model(ModelChoice::recommended(set)),
-        ModelChoice::Image(_) | ModelChoice::Pix2Pix => setup.clone(),
+        ModelChoice::Image(_) | ModelChoice::Pix2Pix | ModelChoice::CycleGan(_) => setup.clone(),
     }
 }
 
@@ -379,7 +384,62 @@ fn model_note(model: ModelChoice) -> &'static str {
         ModelChoice::Pix2Pix => {
             "The Keras tutorial's Pix2Pix at 32×32: G a U-Net (three 5×5 stride-2 convolutions down, three transposed up, each joined to its twin), D four 3×3 convolutions. Fashion: items from their edges; MNIST: digits from their outlines; your pictures: from their edges; your pairs: from their own inputs."
         }
+        ModelChoice::CycleGan(CycleSize::Tutorial) => {
+            "The Keras tutorial's CycleGAN at 32×32: two ResNet generators (a 7×7 convolution, two stride-2 convolutions down, six residual blocks, two transposed up, instance norm) and two discriminators of four 4×4 convolutions. About 2 million parameters each: slow without a GPU."
+        }
+        ModelChoice::CycleGan(CycleSize::Small) => {
+            "The tutorial's CycleGAN made small: generators of 8 filters with two residual blocks, discriminators of 16 filters. It learns to turn one class into another, and back, without a single pair."
+        }
         _ => "",
+    }
+}
+
+/// CycleGAN trains as the tutorial does: what that is, in words, and the two classes it
+/// translates between (each pick rebuilds the model).
+#[component]
+fn CycleTraining() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let names = move || {
+        let names: Vec<String> = match ctx.setup.with(|s| s.images.clone()) {
+            ImageSource::Shipped(set) => {
+                set.class_names().iter().map(|n| (*n).to_string()).collect()
+            }
+            ImageSource::Uploaded => (0..10).map(|c| c.to_string()).collect(),
+        };
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (i.to_string(), n))
+            .collect::<Vec<_>>()
+    };
+    let pick = move |which: usize| {
+        Callback::new(move |value: String| {
+            let Ok(class) = value.parse::<u8>() else {
+                return;
+            };
+            let mut classes = ctx.setup.with_untracked(|s| s.cycle_classes);
+            if classes[1 - which] == class {
+                // Picking the other side's class swaps the two.
+                classes.swap(0, 1);
+            } else {
+                classes[which] = class;
+            }
+            ctx.running.set(false);
+            change(ctx, true, |s| s.cycle_classes = classes);
+        })
+    };
+    let selected = move |which: usize| {
+        Signal::derive(move || ctx.setup.with(|s| s.cycle_classes[which].to_string()))
+    };
+    view! {
+        <fieldset data-hide="training">
+            <legend>"Training"</legend>
+            <SelectField id="cycle-a" label="Class A" options=Signal::derive(names)
+                selected=selected(0) on_value=pick(0) />
+            <SelectField id="cycle-b" label="Class B" options=Signal::derive(names)
+                selected=selected(1) on_value=pick(1) />
+            <p class="hint">"As in the Keras tutorial: five updates of both Ds, then one of both generators, on batches of 16 images of each class, each flipped left to right half of the time. D learns least squares (real 1, translated 0); G and F learn to fool them plus 10 × the cycle term, how far there and back lands from the image (summed over pixels). Adam (2e-4, β1 0.5) for all four."</p>
+        </fieldset>
     }
 }
 

@@ -616,7 +616,7 @@ fn show_frame(
     if let Some(stats) = pending.take_mean() {
         live.d_loss = Some(stats.d_loss);
         live.g_loss = Some(stats.g_loss);
-        live.l1 = frame.pairs.is_some().then_some(stats.l1);
+        live.l1 = (frame.pairs.is_some() || frame.cycle.is_some()).then_some(stats.l1);
         record(ctx, stats, frame.quality);
     }
     ctx.live.set(live);

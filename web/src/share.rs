@@ -145,8 +145,7 @@ fn size_text(chars: usize) -> String {
 /// A link with the current settings and the model (G, and D when asked), and a note on it.
 async fn model_link(ctx: Ctx, parts: SnapshotParts) -> Result<(String, String), String> {
     let snapshot = snapshot(ctx, parts).await?;
-    let values: usize = snapshot.generator.iter().map(|t| t.values.len()).sum();
-    let precision = link_precision(values);
+    let precision = link_precision(&snapshot.generator);
     let model = ModelLink::new(&snapshot.to_payload(""), precision).map_err(|e| e.to_string())?;
     if model.text_len() > MAX_LINK_CHARS {
         return Err(format!(

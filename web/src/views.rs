@@ -54,8 +54,14 @@ pub fn StatusLine() -> impl IntoView {
         } else {
             ""
         };
-        // Pix2Pix: the L1 term (per image) beside the losses.
-        let l1 = l.l1.map_or_else(String::new, |v| format!(" · L1 {v:.1}"));
+        // Pix2Pix: the L1 term (per image) beside the losses; CycleGAN: the cycle term.
+        let term = if ctx.setup.with(|s| s.model.is_cyclegan()) {
+            "cycle"
+        } else {
+            "L1"
+        };
+        let l1 =
+            l.l1.map_or_else(String::new, |v| format!(" · {term} {v:.1}"));
         // Slow models (a step a second or so) keep a decimal.
         let rate = if l.steps_per_sec < 10.0 {
             format!("{:.1}", l.steps_per_sec)
@@ -207,7 +213,9 @@ pub fn DiscriminatorViews() -> impl IntoView {
         }
     };
     let histogram_note = move || {
-        if ctx.setup.with(|s| s.train.loss.has_probability_output()) {
+        if ctx.setup.with(|s| s.model.is_cyclegan()) {
+            "Both Ds' scores (least squares: 1 means real, 0 translated); real: held-out images, fake: their translations"
+        } else if ctx.setup.with(|s| s.train.loss.has_probability_output()) {
             "D(x): probability that a sample is real"
         } else {
             "D's raw score (a critic, not a probability)"
@@ -283,6 +291,7 @@ pub fn Charts() -> impl IntoView {
     });
     let images = move || ctx.setup.with(crate::setup::Setup::is_images);
     let pix2pix = move || ctx.setup.with(|s| !s.model.is_noise_gan());
+    let cyclegan = move || ctx.setup.with(|s| s.model.is_cyclegan());
     paint_effect(quality, move |c| {
         let h = ctx.history.get();
         let values = if pix2pix() {
@@ -296,7 +305,10 @@ pub fn Charts() -> impl IntoView {
     });
     let latest = move || ctx.frame.with(|f| quality_text(f.quality));
     let quality_title = move || {
-        if pix2pix() {
+        if cyclegan() {
+            "The cycle term: how far there and back again lands from each image (both ways, per image, lower is closer)"
+                .into()
+        } else if pix2pix() {
             "The L1 term: how far G's outputs are from the real images (per image, lower is closer)"
                 .into()
         } else if images() {
@@ -319,7 +331,9 @@ pub fn Charts() -> impl IntoView {
         }>
             <h2>{quality_title}</h2>
         </Show>
-        <canvas node_ref=quality width="480" height="110" aria-label=move || if pix2pix() {
+        <canvas node_ref=quality width="480" height="110" aria-label=move || if cyclegan() {
+            "CycleGAN's cycle term, per image, over training"
+        } else if pix2pix() {
             "Pix2Pix's L1 term, per image, over training"
         } else if images() {
             "Fréchet distance of the classifier's features, generated vs real images, over training"

@@ -301,6 +301,69 @@ fn trains_pix2pix_on_outlines_and_writes_the_held_out_pairs() {
     );
 }
 
+/// `train --preset cyclegan-small` trains between two named classes, writes both cycles of the
+/// held-out images, and its `--model-out` file reopens (judged again as loaded).
+#[test]
+fn trains_cyclegan_between_two_classes_and_saves_a_file_that_reopens() {
+    let out = scratch("cyclegan");
+    let model = out.join("cyclegan.ganvas");
+    let result = ganvas(&[
+        "train",
+        "--preset",
+        "cyclegan-small",
+        "--classes",
+        "sandal,sneaker",
+        "--steps",
+        "2",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--model-out",
+        model.to_str().expect("utf-8 path"),
+        "--precision",
+        "f16",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let log = String::from_utf8_lossy(&result.stdout);
+    assert!(log.contains("sandal (A) ↔ sneaker (B)"), "{log}");
+    let metrics: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).expect("metrics"))
+            .expect("valid JSON");
+    let file = &metrics["model_file"];
+    let bytes = std::fs::read(&model).expect("the model file");
+    assert_eq!(&bytes[..4], b"GNVS");
+    assert_eq!(file["bytes"].as_u64(), Some(bytes.len() as u64));
+    assert_eq!(file["precision"], "f16");
+    // As loaded from f16, the cycle error is what training left, to rounding.
+    let last = &metrics["readings"][1]["held_out"];
+    let loaded = &file["held_out_as_loaded"];
+    for key in ["cycle_error_a", "cycle_error_b"] {
+        let (a, b) = (
+            last[key].as_f64().expect("a"),
+            loaded[key].as_f64().expect("b"),
+        );
+        assert!((a - b).abs() < 0.01, "{key} {a} trained, {b} as loaded");
+    }
+    // Every held-out image of each class (about 200), and its two translations.
+    for names in [
+        ["a.idx", "a2b.idx", "a2b2a.idx"],
+        ["b.idx", "b2a.idx", "b2a2b.idx"],
+    ] {
+        let dims: Vec<Vec<usize>> = names
+            .iter()
+            .map(|name| {
+                decode_idx(&std::fs::read(out.join(name)).expect("a file"))
+                    .expect("IDX")
+                    .dims
+            })
+            .collect();
+        assert!(
+            dims[0][0] > 150 && dims[0][1..] == [28, 28],
+            "{names:?}: {dims:?}"
+        );
+        assert!(dims.iter().all(|d| *d == dims[0]), "{names:?}: {dims:?}");
+    }
+}
+
 #[test]
 fn bad_input_is_a_clear_message() {
     let out = scratch("errors");

@@ -288,6 +288,11 @@ impl Setup {
             _ => base_config(model, shape, NoiseKind::Uniform, 2, 7),
         }
         .expect("the default shapes are valid");
+        let mut train = base.train;
+        if model.is_cyclegan() {
+            // CycleGAN's Ds learn least squares: the views read D's outputs as scores.
+            train.loss = ganvas_engine::loss::LossKind::LeastSquares;
+        }
         Setup {
             dataset,
             images: ImageSource::Shipped(ShippedSet::Mnist),
@@ -296,7 +301,7 @@ impl Setup {
             shape,
             noise: base.model.noise,
             noise_dim: base.model.noise_dim,
-            train: base.train,
+            train,
             seed: 7,
             pix2pix_d: Pix2PixD::default(),
             cycle_classes: DEFAULT_CYCLE_CLASSES,

@@ -663,8 +663,11 @@ fn a_cyclegan_run_trains_shows_both_cycles_and_reopens_from_its_file() {
         );
     }
     assert_eq!(worker.session.step(), 2);
+    a_cyclegan_run_is_saved_and_reopened(&mut worker, setup);
+}
 
-    // Checkpointed, and saved to a file that reopens at the same step.
+/// A CycleGAN run 2 steps in is checkpointed, and saved to a file that reopens at that step.
+fn a_cyclegan_run_is_saved_and_reopened(worker: &mut Worker, setup: Setup) {
     let (reply, _) = worker.ask(Command::Checkpoint {
         older_than_ms: None,
     });

@@ -1,19 +1,24 @@
-//! The binary format, versions 1 to 3. All integers little-endian.
+//! The binary format, versions 1 to 4. All integers little-endian.
 //!
 //! Version 2 adds one optional section, the averaged generator (flag bit 2); version 3 adds
-//! the model's kind (flag bit 3) for models other than GANs from noise, such as Pix2Pix. A
-//! model that needs neither is still written as version 1, byte for byte as before, and one
-//! with an averaged generator as version 2, so older builds open them; an older build says a
-//! version 3 model comes from a newer GANvas.
+//! the model's kind (flag bit 3) for models other than GANs from noise, such as Pix2Pix;
+//! version 4 quantises convolutions by output channel (flag bit 4): at 2–8 bits, a row of a
+//! tensor of rank 3 or more is everything after its first dimension rather than its last
+//! dimension alone, so a 3×3 kernel's nine values per input channel share one scale instead
+//! of three. A model that needs none of these is still written as version 1, byte for byte as
+//! before, and one with an averaged generator as version 2, so older builds open them; an
+//! older build says a newer model comes from a newer GANvas.
 //!
 //! ```text
 //! header (16 bytes, uncompressed)
 //!   0  "GNVS"            magic
-//!   4  u8 version        = 1, 2 when flag bit 2 is set, 3 when flag bit 3 is set
+//!   4  u8 version        = 1, 2 when flag bit 2 is set, 3 when flag bit 3 is set, 4 when
+//!                        flag bit 4 is set
 //!   5  u8 precision      0 = f32, 1 = f16, 2–8 = that many bits per value, scale per row
 //!   6  u8 flags          bit 0: discriminator present, bit 1: optimiser state present,
 //!                        bit 2: averaged generator present (version 2),
-//!                        bit 3: model kind present (version 3)
+//!                        bit 3: model kind present (version 3),
+//!                        bit 4: quantised rows are output channels (version 4)
 //!   7  u8 reserved       = 0
 //!   8  u32 body length   uncompressed, at most 256 MiB
 //!  12  u32 CRC-32        of the uncompressed body
@@ -28,7 +33,8 @@
 //!                        u8 length + name, u64 step, tensor list (always f32)
 //!   tensor list          the averaged generator, if flagged (at `precision`)
 //! tensor list: u32 count (≤ 4,096), then per tensor
-//!   u8 rank (1–4), rank × u32 dims, values (see `precision.rs`; rows are the last dim)
+//!   u8 rank (1–4), rank × u32 dims, values (see `precision.rs`; rows are the last dim, or
+//!   with flag bit 4 all dims after the first for rank ≥ 3)
 //! ```
 //!
 //! Sizes are checked against the bytes actually present and against [`Limits`] before anything
@@ -46,19 +52,20 @@ use crate::error::{Result, ShareError, damaged};
 pub use crate::limits::MAX_BODY_BYTES;
 use crate::limits::{Limits, MAX_CONFIG_BYTES, MAX_SETTINGS_BYTES};
 use crate::payload::{ModelPayload, TensorValues};
-use crate::precision::{Precision, write_values};
+use crate::precision::{Precision, row_length, write_values};
 use crate::reader::{MAX_KIND_BYTES, MAX_RANK, MAX_TENSORS, Reader, valid_kind};
 
 /// The first four bytes of every model.
 pub const MAGIC: &[u8; 4] = b"GNVS";
 /// The newest format version this build reads and writes (it writes version 1 when a model
 /// needs nothing newer).
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 const HEADER_BYTES: usize = 16;
 const FLAG_DISCRIMINATOR: u8 = 1;
 const FLAG_OPTIMIZERS: u8 = 2;
 const FLAG_AVERAGED: u8 = 4;
 const FLAG_KIND: u8 = 8;
+const FLAG_CHANNEL_ROWS: u8 = 16;
 
 /// How hard [`encode_with`] compresses the body. Both give the same format (raw DEFLATE).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +115,18 @@ pub fn encode_with(
     put_u32(&mut body, model.settings.len())?;
     body.extend(model.settings.as_bytes());
     body.extend(model.step.to_le_bytes());
+    // Quantised convolutions scale by output channel (version 4); nothing else changes, so a
+    // model without them is written as before and older builds still open it.
+    let channel_rows = matches!(precision, Precision::Quantized { .. })
+        && model.networks().any(|t| t.shape.len() >= 3);
+    if channel_rows {
+        flags |= FLAG_CHANNEL_ROWS;
+    }
     let mut index = 0;
+    let put_tensors =
+        |body: &mut Vec<u8>, tensors: &[TensorValues], precision: Precision, index: &mut usize| {
+            put_tensors(body, tensors, precision, channel_rows, index)
+        };
     put_tensors(&mut body, &model.generator, precision, &mut index)?;
     if let Some(discriminator) = &model.discriminator {
         flags |= FLAG_DISCRIMINATOR;
@@ -139,7 +157,9 @@ pub fn encode_with(
     }
     let mut out = Vec::with_capacity(HEADER_BYTES + body.len() / 2);
     out.extend(MAGIC);
-    let version = if flags & FLAG_KIND != 0 {
+    let version = if flags & FLAG_CHANNEL_ROWS != 0 {
+        4
+    } else if flags & FLAG_KIND != 0 {
         3
     } else if flags & FLAG_AVERAGED != 0 {
         2
@@ -199,7 +219,8 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<ModelPayload> {
     let known = match version {
         1 => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS,
         2 => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED,
-        _ => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED | FLAG_KIND,
+        3 => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED | FLAG_KIND,
+        _ => FLAG_DISCRIMINATOR | FLAG_OPTIMIZERS | FLAG_AVERAGED | FLAG_KIND | FLAG_CHANNEL_ROWS,
     };
     if flags & !known != 0 || bytes[7] != 0 {
         return Err(damaged("unknown flags"));
@@ -221,6 +242,7 @@ pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<ModelPayload> {
         return Err(damaged("its checksum does not match"));
     }
     let mut reader = Reader::new(&body, limits);
+    reader.channel_rows = flags & FLAG_CHANNEL_ROWS != 0;
     let kind = (flags & FLAG_KIND != 0)
         .then(|| reader.kind())
         .transpose()?;
@@ -288,6 +310,7 @@ fn put_tensors(
     out: &mut Vec<u8>,
     tensors: &[TensorValues],
     precision: Precision,
+    channel_rows: bool,
     index: &mut usize,
 ) -> Result<()> {
     if tensors.len() > MAX_TENSORS {
@@ -313,7 +336,7 @@ fn put_tensors(
         for &dim in &tensor.shape {
             put_u32(out, dim)?;
         }
-        let row = *tensor.shape.last().expect("rank checked above");
+        let row = row_length(&tensor.shape, channel_rows);
         write_values(out, &tensor.values, row, precision);
         *index += 1;
     }

@@ -47,6 +47,14 @@ pub struct ModelPayload {
 }
 
 impl ModelPayload {
+    /// Every network's tensors (G, D, the averaged G), not the optimisers'.
+    pub(crate) fn networks(&self) -> impl Iterator<Item = &TensorValues> {
+        self.generator
+            .iter()
+            .chain(self.discriminator.iter().flatten())
+            .chain(self.averaged_generator.iter().flatten())
+    }
+
     /// Number of network values (G, and D and the averaged G when present).
     pub fn parameter_count(&self) -> usize {
         let count =

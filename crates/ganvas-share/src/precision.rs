@@ -1,5 +1,7 @@
 //! How network values are stored: full `f32`, `f16`, or `bits`-bit integers with one `f32`
-//! scale per row (a row is the last dimension; a 1-D tensor is one row).
+//! scale per row (a row is the last dimension; a 1-D tensor is one row; from format version 4,
+//! a row of a tensor of rank 3 or more is a whole output channel, e.g. `in × k × k` values of
+//! a convolution's `[out, in, k, k]` kernel, see [`row_length`]).
 //!
 //! Error bounds (tested): `F32` is exact; `F16` rounds each value to the nearest `f16`
 //! (relative error ≤ 2⁻¹¹ for normal values, absolute ≤ 2⁻²⁵ near zero); `Quantized { bits }`
@@ -66,6 +68,18 @@ impl Precision {
                 rows.checked_mul(4)?.checked_add(packed)
             }
         }
+    }
+}
+
+/// Values per quantisation row of a tensor of `shape`: the last dimension, or (with
+/// `channel_rows`, format version 4) everything after the first dimension for tensors of rank
+/// 3 or more. A convolution's rows are then its output channels' whole kernels rather than
+/// single kernel rows of 3 or 5 values, each of which would carry its own 4-byte scale.
+pub(crate) fn row_length(shape: &[usize], channel_rows: bool) -> usize {
+    if channel_rows && shape.len() >= 3 {
+        shape[1..].iter().product()
+    } else {
+        shape.last().copied().unwrap_or(0)
     }
 }
 

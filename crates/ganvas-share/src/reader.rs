@@ -4,7 +4,7 @@
 use crate::error::{Result, damaged};
 use crate::limits::Limits;
 use crate::payload::{OptimizerValues, TensorValues};
-use crate::precision::{Precision, read_values};
+use crate::precision::{Precision, read_values, row_length};
 
 /// Most tensors in one list.
 pub(crate) const MAX_TENSORS: usize = 4096;
@@ -19,6 +19,8 @@ pub(crate) struct Reader<'a> {
     values_left: usize,
     /// Tensors read so far (for messages).
     tensor_index: usize,
+    /// Quantised rows of tensors of rank 3 or more are whole output channels (format 4).
+    pub(crate) channel_rows: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -27,6 +29,7 @@ impl<'a> Reader<'a> {
             bytes,
             values_left: limits.max_values,
             tensor_index: 0,
+            channel_rows: false,
         }
     }
 
@@ -99,7 +102,7 @@ impl<'a> Reader<'a> {
                 self.tensor_index
             )));
         }
-        let row = *shape.last().expect("rank ≥ 1");
+        let row = row_length(&shape, self.channel_rows);
         if n > 0 && row == 0 {
             return Err(damaged("a tensor has empty rows"));
         }

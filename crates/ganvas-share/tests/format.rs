@@ -136,6 +136,94 @@ fn a_model_kind_round_trips_and_only_it_needs_version_3() {
     }
 }
 
+/// A small convolutional GAN: 3×3 kernels `[out, in, 3, 3]` with biases, a dense head.
+fn convolutional() -> ModelPayload {
+    let generator = vec![
+        weights(&[16, 8, 3, 3], 41, 0.2),
+        weights(&[16], 42, 0.01),
+        weights(&[1, 16, 7, 7], 43, 0.1),
+        weights(&[1], 44, 0.01),
+    ];
+    let mut m = model(generator, 300);
+    m.kind = Some("cyclegan".into());
+    m.discriminator = Some(vec![
+        weights(&[8, 1, 4, 4], 45, 0.3),
+        weights(&[32, 1], 46, 0.2),
+    ]);
+    m
+}
+
+#[test]
+fn quantised_convolutions_scale_by_output_channel_in_version_4() {
+    let m = convolutional();
+    // Full precision and f16 have no rows: nothing changes, and older builds open them.
+    assert_eq!(encode(&m, Precision::F32).expect("encodes")[4], 3);
+    assert_eq!(encode(&m, Precision::F16).expect("encodes")[4], 3);
+    assert_eq!(
+        encode(&full(), Precision::Quantized { bits: 6 }).expect("encodes")[4],
+        1,
+        "a dense model quantises as before"
+    );
+
+    let bytes = encode(&m, Precision::Quantized { bits: 6 }).expect("encodes");
+    assert_eq!(bytes[4], 4, "quantised convolutions need version 4");
+    let back = decode(&bytes).expect("decodes");
+    // Each value within half a step of its output channel's scale.
+    let pairs = m.generator.iter().zip(&back.generator).chain(
+        m.discriminator
+            .iter()
+            .flatten()
+            .zip(back.discriminator.iter().flatten()),
+    );
+    for (orig, got) in pairs {
+        assert_eq!(orig.shape, got.shape);
+        let row = if orig.shape.len() >= 3 {
+            orig.shape[1..].iter().product()
+        } else {
+            *orig.shape.last().expect("rank ≥ 1")
+        };
+        for (o_row, g_row) in orig.values.chunks(row).zip(got.values.chunks(row)) {
+            let largest = o_row.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+            let bound = largest / 31.0 / 2.0 * 1.0001 + 1e-7;
+            for (o, g) in o_row.iter().zip(g_row) {
+                assert!((o - g).abs() <= bound, "{o} → {g} (bound {bound})");
+            }
+        }
+    }
+    // One 4-byte scale per output channel rather than per kernel row: the 3×3 kernels'
+    // 1,152 values take 16 scales instead of 384, the 7×7 one's 784 one instead of 112, the
+    // 4×4 one's 128 eight instead of 32 (the body's length is in the header, bytes 8–11).
+    let mut by_kernel_row = m.clone();
+    for t in by_kernel_row
+        .generator
+        .iter_mut()
+        .chain(by_kernel_row.discriminator.iter_mut().flatten())
+    {
+        if t.shape.len() == 4 {
+            t.shape = vec![t.shape[..3].iter().product(), t.shape[3]];
+        }
+    }
+    let old = encode(&by_kernel_row, Precision::Quantized { bits: 6 }).expect("encodes");
+    let body = |b: &[u8]| u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize;
+    // The reshaped kernels' shapes are two dimensions (8 bytes) shorter each.
+    let saved_scales = (384 - 16) + (112 - 1) + (32 - 8);
+    assert_eq!(
+        body(&bytes) + 4 * saved_scales,
+        body(&old) + 3 * 8,
+        "bytes by channel, by kernel row"
+    );
+    println!(
+        "# format: {} values at q6: {} bytes by output channel, {} by kernel row",
+        m.parameter_count(),
+        bytes.len(),
+        old.len()
+    );
+    // Channel rows in a version 3 header are an unknown flag: damaged, not misread.
+    let mut relabelled = bytes.clone();
+    relabelled[4] = 3;
+    assert!(matches!(decode(&relabelled), Err(ShareError::Damaged(_))));
+}
+
 #[test]
 fn f32_round_trips_exactly_with_every_part() {
     let m = full();
@@ -232,13 +320,13 @@ fn errors_say_what_happened() {
     let bytes = encode(&full(), Precision::F32).expect("encodes");
     assert_eq!(decode(b"PK\x03\x04 a zip"), Err(ShareError::NotGanvas));
     let mut future = bytes.clone();
-    future[4] = 4;
-    let error = decode(&future).expect_err("version 4");
+    future[4] = 5;
+    let error = decode(&future).expect_err("version 5");
     assert_eq!(
         error,
         ShareError::FutureVersion {
-            found: 4,
-            supported: 3
+            found: 5,
+            supported: 4
         }
     );
     assert!(

@@ -2,6 +2,7 @@
 //! views that show the session's grids, interpolation and scores. The bundle, the scene and its
 //! frame are the session crate's.
 
+pub mod cycle;
 pub mod load;
 pub mod pad;
 pub mod timelapse;

@@ -161,8 +161,7 @@ fn a_short_mnist_mlp_run_lowers_the_fd_to_held_out_digits() {
     // Issue 5's bound: the generator shared by link (6-bit weights) scores within 2 % of the
     // full-precision one on the same noise.
     let snapshot = block_on(gan.snapshot(SnapshotParts::default())).expect("snapshot");
-    let values: usize = snapshot.generator.iter().map(|t| t.values.len()).sum();
-    let precision = link_precision(values);
+    let precision = link_precision(&snapshot.generator);
     assert_eq!(precision, Precision::Quantized { bits: 6 });
     let link: ModelLink = ModelLink::new(&snapshot.to_payload(""), precision)
         .expect("encodes")

@@ -1,7 +1,7 @@
 //! Arbitrary bytes as a model's *body*: the target writes the header around them with the
 //! right length and CRC-32 and compresses them, so every mutation reaches the body parser
 //! (in `decode`, almost every mutation only breaks the checksum). The first byte picks the
-//! header's version, precision and flags. Decoding must never panic, must stay within its
+//! header's version and precision, the second its flags. Decoding must never panic, must stay within its
 //! limits, and whatever decodes must re-encode to the same model.
 #![no_main]
 
@@ -10,15 +10,15 @@ use std::io::Write;
 use ganvas_share::{Limits, Precision, decode_with, encode};
 use libfuzzer_sys::fuzz_target;
 
-fn wrap(choice: u8, body: &[u8]) -> Vec<u8> {
-    let version = 1 + choice % 3;
-    let rest = choice / 3;
-    let precision = rest % 9; // 0 = f32, 1 = f16, 2–8 bits
-    let flags = (rest / 9)
+fn wrap(choice: u8, flags: u8, body: &[u8]) -> Vec<u8> {
+    let version = 1 + choice % 4;
+    let precision = (choice / 4) % 9; // 0 = f32, 1 = f16, 2–8 bits
+    let flags = flags
         & match version {
             1 => 3,
             2 => 7,
-            _ => 15, // version 3: the model kind too
+            3 => 15, // the model kind too
+            _ => 31, // version 4: quantised rows by output channel too
         };
     let mut out = b"GNVS".to_vec();
     out.extend([version, precision, flags, 0]);
@@ -32,10 +32,10 @@ fn wrap(choice: u8, body: &[u8]) -> Vec<u8> {
 }
 
 fuzz_target!(|input: &[u8]| {
-    let Some((&choice, body)) = input.split_first() else {
+    let [choice, flags, body @ ..] = input else {
         return;
     };
-    let bytes = wrap(choice, body);
+    let bytes = wrap(*choice, *flags, body);
     for limits in [Limits::LINK, Limits::FILE] {
         if let Ok(model) = decode_with(&bytes, &limits) {
             assert!(model.parameter_count() <= limits.max_values);

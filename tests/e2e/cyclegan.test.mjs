@@ -1,0 +1,111 @@
+// CycleGAN in the page: two classes of Fashion-MNIST (sneakers and ankle boots, then a pair the
+// user picks). The held-out rows of both cycles and the score appear, training changes the
+// translations, the link with the model opens the same run in a fresh page, and a saved
+// .ganvas file opens there at its step. On the CPU and on WebGPU.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import {
+  serve, launch, open, status, waitForStep, screenshot, settledStep,
+} from './harness.mjs';
+
+let server;
+before(async () => { server = await serve(); });
+after(async () => { await server.close(); });
+
+const rows = (page) => page.getByLabel('Held-out images of both classes: each image, its translation into the other class, and the translation back');
+const pixels = (locator) => locator.evaluate((c) => c.toDataURL());
+const scored = /there and back again lands [\d.]+ \(sneaker\) and [\d.]+ \(boot\) per pixel/;
+
+/** Chooses Fashion-MNIST and the small CycleGAN; resolves once the held-out images are scored. */
+async function chooseCycleGan(page) {
+  await page.getByLabel('Dataset', { exact: true }).selectOption('fashion');
+  await page.getByRole('progressbar').waitFor({ state: 'detached', timeout: 60_000 });
+  await page.getByLabel('Model', { exact: true }).selectOption('cyclegan-small');
+  await rows(page).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Held-out score').filter({ hasText: scored }).waitFor({ timeout: 180_000 });
+}
+
+async function translates(query, name, steps, { link = true } = {}) {
+  const browser = await launch();
+  try {
+    const { page, errors } = await open(browser, server.url, query);
+    await chooseCycleGan(page);
+    assert.equal(await page.getByLabel('Class A').inputValue(), '7', 'sneakers by default');
+    assert.equal(await page.getByLabel('Class B').inputValue(), '9', 'ankle boots by default');
+    const score = await page.getByLabel('Held-out score').innerText();
+    assert.match(score, /our classifier calls \d+ % of the translated sneaker “boot”/, score);
+    assert.equal(await page.getByRole('button', { name: 'Update D only' }).count(), 0, 'whole steps only');
+    const before = await pixels(rows(page));
+
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForStep(page, steps, 300_000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const step = await settledStep(page, { timeoutMs: 180_000 });
+    assert.ok(step >= steps, `trained ${step} steps`);
+    const s = await status(page);
+    assert.match(s.text, /cycle [\d.]+/, s.text);
+    assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), s.text);
+    console.log(`# cyclegan-small ${query}: ${s.text}`);
+    await page.waitForFunction(
+      (old) => document.querySelector('canvas.pair-rows').toDataURL() !== old, before, { timeout: 60_000 },
+    );
+    await page.getByLabel('Held-out score').filter({ hasText: new RegExp(`step ${step}:`) })
+      .waitFor({ timeout: 120_000 });
+    await screenshot(page, name);
+    assert.deepEqual(errors, []);
+    if (!link) return;
+
+    // The whole run goes into a file: both generators, both Ds, all four optimisers.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save .ganvas file' }).click(),
+    ]);
+    const saved = await readFile(await download.path());
+    assert.equal(saved.subarray(0, 4).toString('latin1'), 'GNVS');
+    assert.equal(saved[4], 3, 'a CycleGAN file is format version 3');
+    console.log(`# cyclegan-small file at step ${step}: ${saved.length} bytes`);
+
+    // The link with the model (both generators) opens the same translations in a fresh page.
+    await page.getByRole('button', { name: 'Copy link with model' }).click();
+    await page.waitForFunction(() => document.querySelector('#share-link').value.includes('&m='));
+    const url = await page.getByLabel('Share link').inputValue();
+    assert.match(url, /model=cyclegan-small/, url);
+    console.log(`# cyclegan-small link with model: ${url.length} characters`);
+    const fresh = await open(browser, url);
+    assert.equal(await fresh.page.getByLabel('Model', { exact: true }).inputValue(), 'cyclegan-small');
+    await fresh.page.getByLabel('Held-out score').filter({ hasText: new RegExp(`step ${step}:`) })
+      .waitFor({ timeout: 180_000 });
+    assert.equal((await status(fresh.page)).step, step, 'the link opens at its step');
+
+    // Picking other classes rebuilds the model for them, and goes in the link.
+    await fresh.page.getByLabel('Class A').selectOption({ label: 'sandal' });
+    await fresh.page.getByLabel('Held-out score').filter({ hasText: /\(sandal\) and [\d.]+ \(boot\)/ })
+      .waitFor({ timeout: 180_000 });
+    assert.equal((await status(fresh.page)).step, 0, 'new classes start a new run');
+    await fresh.page.getByRole('button', { name: 'Copy link', exact: true }).click();
+    await fresh.page.waitForFunction(() => document.querySelector('#share-link').value.includes('classes=5%2C9')
+      || document.querySelector('#share-link').value.includes('classes=5,9'));
+
+    // The file opens at its step, with its own classes, and training goes on from it.
+    await fresh.page.getByLabel('Open a .ganvas file').setInputFiles({
+      name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: saved,
+    });
+    await fresh.page.getByText(/Opened ganvas-step-\d+\.ganvas/).waitFor({ timeout: 120_000 });
+    assert.equal((await status(fresh.page)).step, step, 'the file opens at its step');
+    await fresh.page.getByLabel('Held-out score').filter({ hasText: scored }).waitFor({ timeout: 120_000 });
+    await screenshot(fresh.page, `${name}-reopened`);
+    assert.deepEqual(fresh.errors, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+test('CycleGAN between sneakers and ankle boots on the CPU: both cycles, score, link, file, classes', async () => {
+  await translates('?backend=cpu', 'cyclegan-cpu', 3);
+});
+
+// The link is the CPU test's: a fresh WebGPU page would compile every kernel again.
+test('CycleGAN between sneakers and ankle boots on WebGPU: both cycles and the score', async () => {
+  await translates('?backend=gpu', 'cyclegan-webgpu', 2, { link: false });
+});
