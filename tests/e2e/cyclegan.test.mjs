@@ -21,7 +21,7 @@ const scored = /there and back again lands [\d.]+ \(sneaker\) and [\d.]+ \(boot\
 async function chooseCycleGan(page) {
   await page.getByLabel('Dataset', { exact: true }).selectOption('fashion');
   await page.getByRole('progressbar').waitFor({ state: 'detached', timeout: 60_000 });
-  await page.getByLabel('Model', { exact: true }).selectOption('cyclegan-small');
+  await page.getByLabel('Model', { exact: true }).selectOption('cyclegan-shoes');
   await rows(page).waitFor({ timeout: 60_000 });
   await page.getByLabel('Held-out score').filter({ hasText: scored }).waitFor({ timeout: 180_000 });
 }
@@ -46,7 +46,7 @@ async function translates(query, name, steps, { link = true } = {}) {
     const s = await status(page);
     assert.match(s.text, /cycle [\d.]+/, s.text);
     assert.ok(Number.isFinite(s.dLoss) && Number.isFinite(s.gLoss), s.text);
-    console.log(`# cyclegan-small ${query}: ${s.text}`);
+    console.log(`# cyclegan-shoes ${query}: ${s.text}`);
     await page.waitForFunction(
       (old) => document.querySelector('canvas.pair-rows').toDataURL() !== old, before, { timeout: 60_000 },
     );
@@ -64,16 +64,16 @@ async function translates(query, name, steps, { link = true } = {}) {
     const saved = await readFile(await download.path());
     assert.equal(saved.subarray(0, 4).toString('latin1'), 'GNVS');
     assert.equal(saved[4], 3, 'a CycleGAN file is format version 3');
-    console.log(`# cyclegan-small file at step ${step}: ${saved.length} bytes`);
+    console.log(`# cyclegan-shoes file at step ${step}: ${saved.length} bytes`);
 
     // The link with the model (both generators) opens the same translations in a fresh page.
     await page.getByRole('button', { name: 'Copy link with model' }).click();
     await page.waitForFunction(() => document.querySelector('#share-link').value.includes('&m='));
     const url = await page.getByLabel('Share link').inputValue();
-    assert.match(url, /model=cyclegan-small/, url);
-    console.log(`# cyclegan-small link with model: ${url.length} characters`);
+    assert.match(url, /model=cyclegan-shoes/, url);
+    console.log(`# cyclegan-shoes link with model: ${url.length} characters`);
     const fresh = await open(browser, url);
-    assert.equal(await fresh.page.getByLabel('Model', { exact: true }).inputValue(), 'cyclegan-small');
+    assert.equal(await fresh.page.getByLabel('Model', { exact: true }).inputValue(), 'cyclegan-shoes');
     await fresh.page.getByLabel('Held-out score').filter({ hasText: new RegExp(`step ${step}:`) })
       .waitFor({ timeout: 180_000 });
     assert.equal((await status(fresh.page)).step, step, 'the link opens at its step');

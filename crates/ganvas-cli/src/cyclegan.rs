@@ -2,7 +2,7 @@
 //! and ankle boots unless `--classes` names others), judged on the first 500 held-out images of
 //! each class.
 //!
-//! `cyclegan` is the tutorial's networks; `cyclegan-small` the small ones that train in a
+//! `cyclegan` is the tutorial's networks; `cyclegan-shoes` the small ones that train in a
 //! browser's CPU fallback. Images are padded to 32×32 for the networks and cropped back to
 //! 28×28 for the files: `a.idx`, `a2b.idx`, `a2b2a.idx`, `b.idx`, `b2a.idx`, `b2a2b.idx`,
 //! `cycle.png` (rows a | G(a) | F(G(a)) and b | F(b) | G(F(b))) and `metrics.json` (with the
@@ -30,7 +30,7 @@ use crate::pix2pix::{BORDER, HELD_OUT, READ_EVERY, crop_to_u8};
 use crate::{TrainArgs, plot, shipped};
 
 /// The names `ganvas train --preset` takes for CycleGAN.
-pub const PRESETS: [&str; 2] = ["cyclegan", "cyclegan-small"];
+pub const PRESETS: [&str; 2] = ["cyclegan", "cyclegan-shoes"];
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     refuse_other_flags(args)?;
@@ -167,7 +167,7 @@ fn config(args: &TrainArgs) -> CycleGanConfig {
     let preset = if args.preset == "cyclegan" {
         CycleGanConfig::tutorial()
     } else {
-        CycleGanConfig::small()
+        CycleGanConfig::shoes()
     }
     .with_seed(args.seed);
     CycleGanConfig {

@@ -61,7 +61,7 @@ struct TrainArgs {
     /// Pix2Pix: pix2pix-edges (Fashion items from their edges) or pix2pix (with --dataset
     /// mnist, digits from their outlines), which write inputs.idx, outputs.idx, targets.idx
     /// and labels.idx for the first 500 held-out pairs and pairs.png, or CycleGAN: cyclegan
-    /// (the tutorial's networks) or cyclegan-small (small ones), sneakers ↔ ankle boots unless
+    /// (the tutorial's networks) or cyclegan-shoes (small ones), sneakers ↔ ankle boots unless
     /// --classes says otherwise, which write a.idx, a2b.idx, a2b2a.idx, b.idx, b2a.idx,
     /// b2a2b.idx for the first 500 held-out images of each class and cycle.png.
     #[arg(long, default_value = "toy-quadratic")]

@@ -301,7 +301,7 @@ fn trains_pix2pix_on_outlines_and_writes_the_held_out_pairs() {
     );
 }
 
-/// `train --preset cyclegan-small` trains between two named classes, writes both cycles of the
+/// `train --preset cyclegan-shoes` trains between two named classes, writes both cycles of the
 /// held-out images, and its `--model-out` file reopens (judged again as loaded).
 #[test]
 fn trains_cyclegan_between_two_classes_and_saves_a_file_that_reopens() {
@@ -310,7 +310,7 @@ fn trains_cyclegan_between_two_classes_and_saves_a_file_that_reopens() {
     let result = ganvas(&[
         "train",
         "--preset",
-        "cyclegan-small",
+        "cyclegan-shoes",
         "--classes",
         "sandal,sneaker",
         "--steps",

@@ -52,7 +52,7 @@ pub const SMALL_GENERATOR: usize = 50_000;
 /// spread (a few pixels), `f16` by 0.1 %, and the link stays under 2 KB. Dense image
 /// generators use 6 bits: no pixel moves by more than 0.5 % of the pixel range, and
 /// `mnist-mlp` fits in 300 KB of link. Generators whose values are mostly in convolutions use
-/// 8 bits, scaled per output channel (format version 4): `cyclegan-small`'s two generators then
+/// 8 bits, scaled per output channel (format version 4): `cyclegan-shoes`'s two generators then
 /// move a translated pixel by 3 % of the range in 135 K characters, where 6 bits per output
 /// channel moved one by 15 % and 6 bits per kernel row (the format before version 4) by 7 % in
 /// 250 K characters. (The DCGANs' values are mostly in their first, dense layer.)

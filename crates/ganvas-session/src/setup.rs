@@ -39,7 +39,7 @@ impl CycleSize {
     pub fn name(self) -> &'static str {
         match self {
             CycleSize::Tutorial => "cyclegan",
-            CycleSize::Small => "cyclegan-small",
+            CycleSize::Small => "cyclegan-shoes",
         }
     }
 
@@ -47,7 +47,7 @@ impl CycleSize {
     pub fn config(self) -> CycleGanConfig {
         match self {
             CycleSize::Tutorial => CycleGanConfig::tutorial(),
-            CycleSize::Small => CycleGanConfig::small(),
+            CycleSize::Small => CycleGanConfig::shoes(),
         }
     }
 }
@@ -56,7 +56,7 @@ impl CycleSize {
 const CYCLE_MENU: [(CycleSize, &str); 2] = [
     (
         CycleSize::Small,
-        "cyclegan-small (recommended: turns one class into another)",
+        "cyclegan-shoes (recommended: turns one class into another)",
     ),
     (
         CycleSize::Tutorial,

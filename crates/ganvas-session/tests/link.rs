@@ -215,10 +215,10 @@ fn every_bad_value_is_refused_with_a_message_naming_it() {
         ),
         ("model=pix2pix&d_input=2", "“d_input=2” must be 1"),
         (
-            "model=cyclegan-small&classes=7,7",
+            "model=cyclegan-shoes&classes=7,7",
             "two different classes 0–9",
         ),
-        ("model=cyclegan-small&classes=7,10", "the link has “7,10”"),
+        ("model=cyclegan-shoes&classes=7,10", "the link has “7,10”"),
         ("model=cyclegan&classes=sneaker", "two different classes"),
         ("pts=1,2;3", "the points in “pts” are damaged"),
         ("pts=1,NaN", "damaged"),

@@ -682,7 +682,7 @@ fn a_cyclegan_run_is_saved_and_reopened(worker: &mut Worker, setup: Setup) {
     let bytes = ganvas_share::encode(&snapshot.to_payload(""), ganvas_share::Precision::F32)
         .expect("a file");
     println!(
-        "# protocol: a cyclegan-small file (G, F, both Ds, optimisers, f32): {} bytes",
+        "# protocol: a cyclegan-shoes file (G, F, both Ds, optimisers, f32): {} bytes",
         bytes.len()
     );
     let read = ganvas_engine::snapshot::Snapshot::from_payload(

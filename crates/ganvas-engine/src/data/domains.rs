@@ -6,9 +6,9 @@ use crate::error::{Error, Result};
 
 use super::pairs::pad;
 
-/// Fashion-MNIST's sneaker class, `cyclegan-small`'s domain A.
+/// Fashion-MNIST's sneaker class, `cyclegan-shoes`'s domain A.
 pub const SNEAKER: u8 = 7;
-/// Fashion-MNIST's ankle-boot class, `cyclegan-small`'s domain B.
+/// Fashion-MNIST's ankle-boot class, `cyclegan-shoes`'s domain B.
 pub const ANKLE_BOOT: u8 = 9;
 
 /// Domain A and domain B: images of one size, not paired, of any counts.

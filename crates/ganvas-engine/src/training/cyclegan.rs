@@ -77,13 +77,19 @@ impl CycleGanConfig {
         )
     }
 
-    /// `cyclegan-small`: the tutorial's CycleGAN made small enough to train in a browser's
+    /// `cyclegan-shoes`: the tutorial's CycleGAN made small enough to train in a browser's
     /// CPU fallback: generators of 8 filters (16 and 32 after the downsampling) with two
-    /// residual blocks, discriminators of 16 filters; the schedule and losses unchanged.
-    pub fn small() -> Self {
+    /// residual blocks, discriminators of 16 filters; the schedule and losses unchanged but
+    /// for the cycle term's weight, λ = 10 on the *mean* pixel error (as Keras's CycleGAN
+    /// example weighs it), which is λ = 10/1024 on the tutorial's sum over 32×32 pixels. With
+    /// the sum, the cycle term outweighs the adversarial terms a thousandfold and both
+    /// generators settle on copying their input: after 1,000 steps the cycle error was 0.045
+    /// per pixel but only 1 % of G(sneaker) looked like a boot to our classifier.
+    pub fn shoes() -> Self {
         let mut config = CycleGanConfig::tutorial();
         config.generator = ResnetGeneratorConfig::new(32, 1, 8, 2);
         config.discriminator = CycleDiscriminatorConfig::new(32, 1, 16, 4);
+        config.cycle_weight = 10.0 / (32.0 * 32.0);
         config
     }
 
@@ -561,7 +567,7 @@ mod tests {
     #[test]
     fn the_presets_fit_and_count_as_written() {
         let device = device::cpu();
-        for config in [CycleGanConfig::tutorial(), CycleGanConfig::small()] {
+        for config in [CycleGanConfig::tutorial(), CycleGanConfig::shoes()] {
             config.check().expect("fits");
         }
         // The tutorial's: 1,962,497 per generator, 198,529 per D (model::cycle's tests
@@ -569,7 +575,7 @@ mod tests {
         // filters and two blocks: conv 7×7 1→8 400, IN 16; 8→16 1,168, IN 32; 16→32 4,640,
         // IN 64; two blocks of 2 × (9,248 + 64); transposed 32→16 4,624, IN 32; 16→8 1,160,
         // IN 16; conv 7×7 8→1 393.
-        let small_preset = CycleGanConfig::small();
+        let small_preset = CycleGanConfig::shoes();
         let g = 400
             + 16
             + 1_168
@@ -602,7 +608,7 @@ mod tests {
         assert!(config.check().is_err());
         let device = device::cpu();
         let domains = bars(&mut Rng::new(1));
-        let why = CycleGan::new(CycleGanConfig::small(), &domains, &device)
+        let why = CycleGan::new(CycleGanConfig::shoes(), &domains, &device)
             .unwrap_err()
             .to_string();
         assert!(why.contains("32×32"), "{why}");
@@ -745,7 +751,7 @@ mod tests {
         assert!(why.to_string().contains("parameters"), "{why}");
         for preset in [
             CycleGanConfig::tutorial(),
-            CycleGanConfig::small(),
+            CycleGanConfig::shoes(),
             small(1),
         ] {
             crate::training::validate::check_cyclegan(&preset).expect("the presets open");

@@ -124,7 +124,7 @@ fn a_cyclegan_link_carries_both_generators_within_the_link_limit() {
         ImageSet::from_raw(pixels, None, 32, 32).expect("a set")
     };
     let domains = Domains::new(set(true), set(false)).expect("domains");
-    let mut config = CycleGanConfig::small().with_seed(3);
+    let mut config = CycleGanConfig::shoes().with_seed(3);
     config.d_updates = 1;
     let mut gan = CycleGan::new(config, &domains, &device).expect("builds");
     gan.train_step();
@@ -140,7 +140,7 @@ fn a_cyclegan_link_carries_both_generators_within_the_link_limit() {
         .expect("encodes")
         .to_string();
     println!(
-        "cyclegan-small: G and F {values} values, link {} characters ({precision})",
+        "cyclegan-shoes: G and F {values} values, link {} characters ({precision})",
         text.len()
     );
     assert!(text.len() <= MAX_LINK_CHARS, "{} characters", text.len());
@@ -155,7 +155,7 @@ fn a_cyclegan_link_carries_both_generators_within_the_link_limit() {
         };
         let gap = relative_gap(&read(&gan), &read(&back), true);
         println!(
-            "cyclegan-small {direction:?}: the link moves a pixel by at most {gap:.4} of the range"
+            "cyclegan-shoes {direction:?}: the link moves a pixel by at most {gap:.4} of the range"
         );
         // Measured 3 % (6 bits per output channel: 15 %; per kernel row, before format 4: 7 %).
         assert!(gap < 0.06, "{direction:?}: {gap}");
