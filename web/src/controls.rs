@@ -428,6 +428,19 @@ fn CycleTraining() -> impl IntoView {
             change(ctx, true, |s| s.cycle_classes = classes);
         })
     };
+    let cycle_text = move || {
+        let weighed = if ctx
+            .setup
+            .with(|s| s.model == ModelChoice::CycleGan(CycleSize::Tutorial))
+        {
+            "10 × the cycle term, how far there and back lands from the image, summed over its pixels (the tutorial's weighting)"
+        } else {
+            "10 × how far there and back lands from the image, per pixel (Keras's weighting: summed over the pixels, the cycle term outweighs fooling D a thousandfold and G learns to copy)"
+        };
+        format!(
+            "As in the Keras tutorial: five updates of both Ds, then one of both generators, on batches of 16 images of each class, each flipped left to right half of the time. D learns least squares (real 1, translated 0); G and F learn to fool them plus {weighed}. Adam (2e-4, β1 0.5) for all four."
+        )
+    };
     let selected = move |which: usize| {
         Signal::derive(move || ctx.setup.with(|s| s.cycle_classes[which].to_string()))
     };
@@ -438,7 +451,7 @@ fn CycleTraining() -> impl IntoView {
                 selected=selected(0) on_value=pick(0) />
             <SelectField id="cycle-b" label="Class B" options=Signal::derive(names)
                 selected=selected(1) on_value=pick(1) />
-            <p class="hint">"As in the Keras tutorial: five updates of both Ds, then one of both generators, on batches of 16 images of each class, each flipped left to right half of the time. D learns least squares (real 1, translated 0); G and F learn to fool them plus 10 × the cycle term, how far there and back lands from the image (summed over pixels). Adam (2e-4, β1 0.5) for all four."</p>
+            <p class="hint">{cycle_text}</p>
         </fieldset>
     }
 }
