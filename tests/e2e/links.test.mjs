@@ -140,11 +140,11 @@ test('damaged and future model links say so; the page still trains', async () =>
     await page.getByRole('button', { name: 'Step', exact: true }).click();
     await waitForStep(page, 1);
 
-    const future = Buffer.concat([Buffer.from('GNVS'), Buffer.from([4]), Buffer.alloc(11)]).toString('base64url');
+    const future = Buffer.concat([Buffer.from('GNVS'), Buffer.from([5]), Buffer.alloc(11)]).toString('base64url');
     const other = await browser.newPage();
     await other.goto(`${server.url}?backend=cpu#m=${future}`);
     await other.getByRole('alert').waitFor();
-    assert.match(await other.getByRole('alert').innerText(), /made by a newer GANvas \(format version 4/);
+    assert.match(await other.getByRole('alert').innerText(), /made by a newer GANvas \(format version 5/);
   } finally {
     await browser.close();
   }
