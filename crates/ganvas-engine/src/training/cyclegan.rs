@@ -380,13 +380,23 @@ impl CycleGan {
         }
         let device = self.device.clone().inner();
         let x = tensor_2d(images.to_vec(), [images.len() / pixels, pixels], &device);
+        Ok(self.translate_on_device(x, direction))
+    }
+
+    /// [`Self::translate`] for images `[n, side²]` already on the device without autodiff:
+    /// `(translated, back)`, each `[n, side²]`.
+    pub fn translate_on_device(
+        &self,
+        images: Tensor<2>,
+        direction: Direction,
+    ) -> (Tensor<2>, Tensor<2>) {
         let (there, back) = match direction {
             Direction::AToB => (&self.a2b.net, &self.b2a.net),
             Direction::BToA => (&self.b2a.net, &self.a2b.net),
         };
-        let translated = there.valid().forward(x);
+        let translated = there.valid().forward(images);
         let returned = back.valid().forward(translated.clone());
-        Ok((translated, returned))
+        (translated, returned)
     }
 
     /// The score the discriminator of the domain `images` `[n, side²]` claim to be from gives

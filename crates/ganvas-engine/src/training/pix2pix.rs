@@ -408,7 +408,13 @@ impl Pix2Pix {
         }
         let device = self.device.clone().inner();
         let x = tensor_2d(inputs.to_vec(), [inputs.len() / pixels, pixels], &device);
-        Ok(self.generator.net.valid().forward(x, false))
+        Ok(self.generate(x))
+    }
+
+    /// G's outputs for `inputs` `[n, side²]` already on the device without autodiff (values in
+    /// [−1, 1]), dropout on as the tutorial generates: `[n, side²]`.
+    pub fn generate(&self, inputs: Tensor<2>) -> Tensor<2> {
+        self.generator.net.valid().forward(inputs, false)
     }
 }
 

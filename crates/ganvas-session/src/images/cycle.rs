@@ -15,7 +15,7 @@ use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use super::ImageBundle;
-use super::pairs::BORDER;
+use super::pairs::{BORDER, crop_on_device};
 use crate::trainer::{Frame, Wanted};
 
 /// Held-out images of each domain shown as rows.
@@ -89,11 +89,14 @@ pub struct CycleFrame {
 }
 
 /// One domain's held-out images: all scored, the first shown.
-struct Held {
-    /// `[count, side²]` padded, in [−1, 1].
-    images: Vec<f32>,
-    count: usize,
-    shown: Arc<[f32]>,
+pub(super) struct Held {
+    /// `[count, side²]` padded, in [−1, 1], on the device without autodiff (uploaded once).
+    pub(super) images: Tensor<2>,
+    pub(super) count: usize,
+    /// The rows shown: the first images, cropped, on the host.
+    pub(super) shown: Arc<[f32]>,
+    /// How many rows are shown.
+    pub(super) rows: usize,
     /// The class, for the classifier.
     class: u8,
 }
@@ -101,9 +104,11 @@ struct Held {
 /// The probes of a CycleGAN run.
 pub struct CycleScene {
     /// The generators' side (28 + 2·BORDER).
-    side: usize,
-    names: [String; 2],
-    held: [Held; 2],
+    pub(super) side: usize,
+    /// The classes' names, A's then B's.
+    pub(super) names: [String; 2],
+    /// Both domains' held-out images, A's then B's.
+    pub(super) held: [Held; 2],
     classifier: Option<Classifier>,
     /// The classifier's shares for the real images, measured once.
     real: Option<[f32; 2]>,
@@ -123,8 +128,9 @@ impl CycleScene {
             let rows = CYCLE_ROWS.min(count);
             Held {
                 shown: crop(&images[..rows * side * side], side, BORDER).into(),
-                images,
+                images: Tensor::from_data(TensorData::new(images, [count, side * side]), device),
                 count,
+                rows,
                 class,
             }
         };
@@ -152,17 +158,12 @@ impl CycleScene {
     /// Reads the rows' translations and the discriminators' verdicts in one transfer; when
     /// `wanted.score` (once per step), also scores both directions on every held-out image.
     pub async fn frame(&mut self, gan: &CycleGan, wanted: Wanted) -> Result<Frame> {
-        let pixels = self.side * self.side;
         let mut wanted_tensors = Vec::with_capacity(6);
         let mut real = Vec::with_capacity(2);
         let mut fake = Vec::with_capacity(2);
         for (held, direction) in self.held.iter().zip([Direction::AToB, Direction::BToA]) {
-            let rows = held.shown.len() / (self.side - 2 * BORDER).pow(2);
-            let shown = &held.images[..rows * pixels];
-            let (there, back) = gan.translate(shown, direction)?;
-            let device = there.device();
-            let originals =
-                Tensor::<2>::from_data(TensorData::new(shown.to_vec(), [rows, pixels]), &device);
+            let originals = held.images.clone().narrow(0, 0, held.rows);
+            let (there, back) = gan.translate_on_device(originals.clone(), direction);
             // The discriminator of the domain the images come from judges them (real); the
             // other domain's judges their translations (fake).
             let other = match direction {
@@ -210,16 +211,11 @@ impl CycleScene {
     /// The cycle error and (with a classifier) the share of translations in the other class,
     /// both directions, on every held-out image.
     async fn score(&mut self, gan: &CycleGan) -> Result<CycleScore> {
-        let pixels = self.side * self.side;
         let mut wanted = Vec::new();
         let mut translations = Vec::new();
         for (held, direction) in self.held.iter().zip([Direction::AToB, Direction::BToA]) {
-            let (there, back) = gan.translate(&held.images, direction)?;
-            let device = there.device();
-            let originals = Tensor::<2>::from_data(
-                TensorData::new(held.images.clone(), [held.count, pixels]),
-                &device,
-            );
+            let originals = held.images.clone();
+            let (there, back) = gan.translate_on_device(originals.clone(), direction);
             wanted.push(
                 (back - originals.clone())
                     .abs()
@@ -234,7 +230,7 @@ impl CycleScene {
             for (there, _) in &translations {
                 wanted.push(
                     classifier
-                        .logits_and_features(self.cropped(there.clone()))
+                        .logits_and_features(crop_on_device(self.side, there.clone()))
                         .0,
                 );
             }
@@ -242,7 +238,7 @@ impl CycleScene {
                 for (_, originals) in &translations {
                     wanted.push(
                         classifier
-                            .logits_and_features(self.cropped(originals.clone()))
+                            .logits_and_features(crop_on_device(self.side, originals.clone()))
                             .0,
                     );
                 }
@@ -280,15 +276,5 @@ impl CycleScene {
             translated,
             real: self.real,
         })
-    }
-
-    /// `[n, side²]` padded images cropped to `[n, (side − 2·BORDER)²]` on the device.
-    fn cropped(&self, images: Tensor<2>) -> Tensor<2> {
-        let n = images.dims()[0];
-        let inner = self.side - 2 * BORDER;
-        images
-            .reshape([n, self.side, self.side])
-            .slice([0..n, BORDER..BORDER + inner, BORDER..BORDER + inner])
-            .reshape([n, inner * inner])
     }
 }

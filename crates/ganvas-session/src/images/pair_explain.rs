@@ -53,12 +53,10 @@ impl PairScene {
     /// draw their own training batches, as in training; the step count does not move.
     pub async fn explain(&self, gan: &mut Pix2Pix) -> Result<PairWalkthrough> {
         let n = EXPLAIN_PAIRS.min(self.count);
-        let pixels = self.side * self.side;
         let inputs = self.input_tensor.clone().narrow(0, 0, n);
         let targets = self.targets.clone().narrow(0, 0, n);
-        let flat_inputs = &self.inputs[..n * pixels];
-        let probe = |gan: &Pix2Pix| -> Result<Vec<Tensor<2>>> {
-            let outputs = gan.translate(flat_inputs)?;
+        let probe = |gan: &Pix2Pix| -> Vec<Tensor<2>> {
+            let outputs = gan.generate(inputs.clone());
             let (d_loss, g_loss, l1) =
                 gan.losses_on(inputs.clone(), outputs.clone(), targets.clone());
             let real = gan
@@ -70,20 +68,20 @@ impl PairScene {
                 .mean()
                 .reshape([1, 1]);
             let first = outputs.narrow(0, 0, 1);
-            Ok(vec![
+            vec![
                 first,
                 real,
                 fake,
                 d_loss.reshape([1, 1]),
                 g_loss.reshape([1, 1]),
                 l1.reshape([1, 1]),
-            ])
+            ]
         };
-        let mut tensors = probe(gan)?;
+        let mut tensors = probe(gan);
         let _ = gan.update_discriminator();
-        tensors.extend(probe(gan)?);
+        tensors.extend(probe(gan));
         let _ = gan.update_generator();
-        tensors.extend(probe(gan)?);
+        tensors.extend(probe(gan));
         tensors.push(inputs.narrow(0, 0, 1));
         tensors.push(targets.narrow(0, 0, 1));
         let v = read_many(tensors).await?;

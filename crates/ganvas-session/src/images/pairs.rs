@@ -73,9 +73,8 @@ pub struct PairScene {
     pub(super) drawing: &'static str,
     /// Held-out pairs scored.
     pub(super) count: usize,
-    /// Held-out inputs `[SCORED_PAIRS, side²]`, padded, in [−1, 1]; the rows are the first.
-    pub(super) inputs: Vec<f32>,
-    /// The same inputs on the device without autodiff (D may judge outputs with them).
+    /// Held-out inputs `[SCORED_PAIRS, side²]`, padded, in [−1, 1], on the device without
+    /// autodiff (uploaded once); the rows are the first.
     pub(super) input_tensor: Tensor<2>,
     /// Their targets, on the device without autodiff.
     pub(super) targets: Tensor<2>,
@@ -150,10 +149,7 @@ impl PairScene {
             count: held.len(),
             shown_inputs: shown(&inputs),
             shown_targets: shown(&targets),
-            input_tensor: Tensor::from_data(
-                TensorData::new(inputs.clone(), [held.len(), pixels]),
-                device,
-            ),
+            input_tensor: Tensor::from_data(TensorData::new(inputs, [held.len(), pixels]), device),
             row_classes: (0..rows)
                 .map(|r| {
                     labels
@@ -162,7 +158,6 @@ impl PairScene {
                 })
                 .collect(),
             targets: Tensor::from_data(TensorData::new(targets, [held.len(), pixels]), device),
-            inputs,
             labels,
             classifier,
             target_accuracy: None,
@@ -173,9 +168,8 @@ impl PairScene {
     /// Reads the rows' outputs and D's verdicts in one transfer; when `wanted.score` (once per
     /// step), also scores G on every held-out pair.
     pub async fn frame(&mut self, gan: &Pix2Pix, wanted: Wanted) -> Result<Frame> {
-        let pixels = self.side * self.side;
         let rows = self.shown_inputs.len() / (self.side - 2 * BORDER).pow(2);
-        let outputs = gan.translate(&self.inputs[..rows * pixels])?;
+        let outputs = gan.generate(self.input_tensor.clone().narrow(0, 0, rows));
         let real = self.targets.clone().narrow(0, 0, rows);
         let shown = self.input_tensor.clone().narrow(0, 0, rows);
         let judged = gan.judge(
@@ -211,7 +205,7 @@ impl PairScene {
     async fn score(&mut self, gan: &Pix2Pix) -> Result<PairScore> {
         let n = self.count;
         let pixels = self.side * self.side;
-        let outputs = gan.translate(&self.inputs)?;
+        let outputs = gan.generate(self.input_tensor.clone());
         let l1 = (outputs.clone() - self.targets.clone())
             .abs()
             .sum()
@@ -219,11 +213,11 @@ impl PairScene {
             .reshape([1, 1]);
         let mut wanted = vec![l1];
         if let Some(classifier) = &self.classifier {
-            wanted.push(classifier.logits_and_features(self.cropped(outputs)).0);
+            wanted.push(classifier.logits_and_features(crop_on_device(self.side, outputs)).0);
             if self.target_accuracy.is_none() {
                 wanted.push(
                     classifier
-                        .logits_and_features(self.cropped(self.targets.clone()))
+                        .logits_and_features(crop_on_device(self.side, self.targets.clone()))
                         .0,
                 );
             }
@@ -244,16 +238,6 @@ impl PairScene {
             class_accuracy,
             target_accuracy: self.target_accuracy,
         })
-    }
-
-    /// `[n, side²]` padded images cropped to `[n, (side − 2·BORDER)²]` on the device.
-    fn cropped(&self, images: Tensor<2>) -> Tensor<2> {
-        let n = images.dims()[0];
-        let inner = self.side - 2 * BORDER;
-        images
-            .reshape([n, self.side, self.side])
-            .slice([0..n, BORDER..BORDER + inner, BORDER..BORDER + inner])
-            .reshape([n, inner * inner])
     }
 
     /// G's output for one drawing (`(side − 2·BORDER)²` values in [0, 1], 1 where drawn),
@@ -281,6 +265,16 @@ impl PairScene {
             .map(|v| f32::midpoint(v.clamp(-1.0, 1.0), 1.0))
             .collect())
     }
+}
+
+/// `[n, side²]` padded images cropped to `[n, (side − 2·BORDER)²]` on the device.
+pub(super) fn crop_on_device(side: usize, images: Tensor<2>) -> Tensor<2> {
+    let n = images.dims()[0];
+    let inner = side - 2 * BORDER;
+    images
+        .reshape([n, side, side])
+        .slice([0..n, BORDER..BORDER + inner, BORDER..BORDER + inner])
+        .reshape([n, inner * inner])
 }
 
 /// What the inputs are called on the page.
