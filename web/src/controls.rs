@@ -192,12 +192,13 @@ fn DataControls() -> impl IntoView {
             <label for="pair-upload">"Upload pairs for pix2pix (pictures: the drawing on the left, the image on the right)"</label>
             <input id="pair-upload" type="file" multiple accept="image/png,image/jpeg" on:change=on_pairs />
         </div>
+        <crate::images::two_sets::TwoSetsUpload />
         </div>
     }
 }
 
 /// The files chosen in a file input.
-fn chosen_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
+pub(crate) fn chosen_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
     let input: web_sys::HtmlInputElement = event_target(ev);
     input
         .files()
@@ -404,7 +405,13 @@ fn CycleTraining() -> impl IntoView {
             ImageSource::Shipped(set) => {
                 set.class_names().iter().map(|n| (*n).to_string()).collect()
             }
-            ImageSource::Uploaded => (0..10).map(|c| c.to_string()).collect(),
+            // Two uploaded sets are classes "set A" and "set B"; labelled IDX uploads digits.
+            ImageSource::Uploaded => ctx
+                .page
+                .with_value(|p| p.bundle(&ImageSource::Uploaded))
+                .map(|b| b.class_names.clone())
+                .filter(|names| !names.is_empty())
+                .unwrap_or_else(|| (0..10).map(|c| c.to_string()).collect()),
         };
         names
             .into_iter()

@@ -179,7 +179,6 @@ pub fn Playground() -> impl IntoView {
 pub fn DiscriminatorViews() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let features = NodeRef::<leptos::html::Canvas>::new();
-    let histogram = NodeRef::<leptos::html::Canvas>::new();
     paint_effect(features, move |c| {
         let frame = ctx.frame.get();
         let view = frame.features.unwrap_or_default();
@@ -190,12 +189,6 @@ pub fn DiscriminatorViews() -> impl IntoView {
             &view.fake,
             view.previous_fake_centroid,
         );
-    });
-    paint_effect(histogram, move |c| {
-        let frame = ctx.frame.get();
-        let probability = ctx.setup.with(|s| s.train.loss.has_probability_output());
-        let range = probability.then_some([0.0, 1.0]);
-        draw::histogram(c, PANEL, 140.0, &frame.d_real, &frame.d_fake, range);
     });
     let feature_note = move || {
         let frame = ctx.frame.get();
@@ -212,15 +205,6 @@ pub fn DiscriminatorViews() -> impl IntoView {
             },
         }
     };
-    let histogram_note = move || {
-        if ctx.setup.with(|s| s.model.is_cyclegan()) {
-            "Both Ds' scores (least squares: 1 means real, 0 translated); real: held-out images, fake: their translations"
-        } else if ctx.setup.with(|s| s.train.loss.has_probability_output()) {
-            "D(x): probability that a sample is real"
-        } else {
-            "D's raw score (a critic, not a probability)"
-        }
-    };
     view! {
         <div class="panel">
             <Show when=move || ctx.show_features.get() && !ctx.setup.with(crate::setup::Setup::is_images)>
@@ -229,11 +213,85 @@ pub fn DiscriminatorViews() -> impl IntoView {
                     aria-label="Real (blue) and fake (orange) samples in the discriminator's feature space, with their centroids"></canvas>
                 <p class="note">{feature_note}</p>
             </Show>
-            <h2>"D's output"</h2>
-            <canvas node_ref=histogram width="240" height="140"
-                aria-label="Histograms of the discriminator's output on real (blue) and fake (orange) samples"></canvas>
-            <p class="note">{histogram_note}</p>
+            <Histograms />
         </div>
+    }
+}
+
+/// The histograms of D's output on real and on fake samples; CycleGAN's two Ds have one each
+/// (D_A's on the first canvas, D_B's on the second).
+#[component]
+fn Histograms() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let first = NodeRef::<leptos::html::Canvas>::new();
+    let second = NodeRef::<leptos::html::Canvas>::new();
+    paint_effect(first, move |c| {
+        ctx.frame.with(|frame| {
+            if let Some(cycle) = &frame.cycle {
+                let [(real, fake), _] = cycle.verdicts(&frame.d_real, &frame.d_fake);
+                draw::histogram(c, PANEL, 140.0, &real, &fake, None);
+            } else {
+                let probability = ctx.setup.with(|s| s.train.loss.has_probability_output());
+                let range = probability.then_some([0.0, 1.0]);
+                draw::histogram(c, PANEL, 140.0, &frame.d_real, &frame.d_fake, range);
+            }
+        });
+    });
+    paint_effect(second, move |c| {
+        ctx.frame.with(|frame| {
+            if let Some(cycle) = &frame.cycle {
+                let [_, (real, fake)] = cycle.verdicts(&frame.d_real, &frame.d_fake);
+                draw::histogram(c, PANEL, 140.0, &real, &fake, None);
+            }
+        });
+    });
+    let names = move || {
+        ctx.frame
+            .with(|f| f.cycle.as_ref().map(|c| c.names.clone()))
+            .unwrap_or_else(|| ["A".into(), "B".into()])
+    };
+    let is_cycle = move || ctx.setup.with(|s| s.model.is_cyclegan());
+    let heading = move || {
+        if is_cycle() {
+            format!("D_A's output (on {})", names()[0])
+        } else {
+            "D's output".to_string()
+        }
+    };
+    let first_label = move || {
+        if is_cycle() {
+            let [a, _] = names();
+            format!(
+                "Histograms of D_A's scores on real {a} (blue) and on F's translations into {a} (orange)"
+            )
+        } else {
+            "Histograms of the discriminator's output on real (blue) and fake (orange) samples"
+                .to_string()
+        }
+    };
+    let second_label = move || {
+        let [_, b] = names();
+        format!(
+            "Histograms of D_B's scores on real {b} (blue) and on G's translations into {b} (orange)"
+        )
+    };
+    let note = move || {
+        if is_cycle() {
+            "Least-squares scores (1 means real, 0 translated) on the held-out rows: each D judges its class's real images (blue) and the other generator's translations into it (orange)"
+        } else if ctx.setup.with(|s| s.train.loss.has_probability_output()) {
+            "D(x): probability that a sample is real"
+        } else {
+            "D's raw score (a critic, not a probability)"
+        }
+    };
+    view! {
+        <h2>{heading}</h2>
+        <canvas node_ref=first width="240" height="140" aria-label=first_label></canvas>
+        <Show when=is_cycle>
+            <h2>{move || format!("D_B's output (on {})", names()[1])}</h2>
+            <canvas node_ref=second width="240" height="140" aria-label=second_label></canvas>
+        </Show>
+        <p class="note">{note}</p>
     }
 }
 

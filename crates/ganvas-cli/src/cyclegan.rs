@@ -9,7 +9,6 @@
 //! class pair).
 
 use std::fs;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
 use burn::tensor::{Device, Tensor, TensorData};
@@ -22,11 +21,11 @@ use ganvas_engine::metrics::class_hits;
 use ganvas_engine::model::Classifier;
 use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_engine::training::gan::read_many;
-use ganvas_engine::training::{CycleGan, CycleGanConfig, Direction, StatsAccumulator, StepValues};
-use indicatif::{ProgressBar, ProgressStyle};
+use ganvas_engine::training::{CycleGan, CycleGanConfig, Direction};
 use serde_json::json;
 
-use crate::pix2pix::{BORDER, HELD_OUT, READ_EVERY, crop_to_u8};
+use crate::pix2pix::{BORDER, HELD_OUT, crop_to_u8};
+use crate::translator_loop::{self, Judged};
 use crate::{TrainArgs, plot, shipped};
 
 /// The names `ganvas train --preset` takes for CycleGAN.
@@ -69,41 +68,26 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         };
         judge(gan, &classifier, &device, &held)
     };
-    let bar = ProgressBar::new(args.steps).with_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec:>12} {msg}")
-            .expect("a valid template"),
-    );
-    let mut readings = Vec::new();
-    let mut judged_seconds = 0.0;
-    let start = Instant::now();
-    let mut reading = |gan: &CycleGan, step: u64| -> anyhow::Result<Translations> {
-        let begin = Instant::now();
-        let seconds = begin.duration_since(start).as_secs_f64() - judged_seconds;
-        let (judgement, translations) = judge(gan)?;
-        bar.suspend(|| println!("{}", judgement.line(step, name_a, name_b)));
-        readings.push(json!({ "step": step, "seconds": seconds, "held_out": judgement.json() }));
-        judged_seconds += begin.elapsed().as_secs_f64();
-        Ok(translations)
-    };
-    let mut translations = reading(&gan, 0)?;
-    let mut last = StepValues::default();
-    let mut pending = StatsAccumulator::default();
-    for step in 1..=args.steps {
-        pending.push(gan.train_step());
-        if step % READ_EVERY == 0 || step == args.steps {
-            last = block_on(pending.read_mean())?.unwrap_or(last);
-            bar.set_message(format!(
+    let trained = translator_loop::train(
+        args,
+        &mut gan,
+        CycleGan::train_step,
+        |last| {
+            format!(
                 "D loss {:.3}  G loss {:.1}  cycle {:.1}  D(x) {:.2}  D(G) {:.2}",
                 last.d_loss, last.g_loss, last.l1, last.d_real, last.d_fake
-            ));
-            bar.set_position(step);
-        }
-        if step == args.steps || (args.log_every > 0 && step.is_multiple_of(args.log_every)) {
-            translations = reading(&gan, step)?;
-        }
-    }
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64() - judged_seconds;
+            )
+        },
+        |gan, step| {
+            let (judgement, outputs) = judge(gan)?;
+            Ok(Judged {
+                line: judgement.line(step, name_a, name_b),
+                json: judgement.json(),
+                outputs,
+            })
+        },
+    )?;
+    let (last, seconds, translations) = (trained.last, trained.seconds, trained.outputs);
     write_images(args, test.a.rows, &held_a, &held_b, &translations)?;
     let model_file = save_model(&gan, args, &train, |gan| Ok(judge(gan)?.0.json()))?;
 
@@ -124,7 +108,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             "d_loss": last.d_loss, "g_loss": last.g_loss, "cycle": last.l1,
             "d_real": last.d_real, "d_fake": last.d_fake,
         },
-        "readings": readings,
+        "readings": trained.readings,
         "model_file": model_file,
         "config": serde_json::from_str::<serde_json::Value>(&gan.config().to_string())?,
     });

@@ -10,6 +10,7 @@ mod plot;
 mod quality;
 mod shipped;
 mod train;
+mod translator_loop;
 
 use std::path::PathBuf;
 

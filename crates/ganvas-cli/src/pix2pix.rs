@@ -6,7 +6,6 @@
 //! outlines. Images are padded to 32×32 for the U-Net and cropped back to 28×28 for the files.
 
 use std::fs;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
 use burn::tensor::{Device, Tensor, TensorData};
@@ -18,10 +17,10 @@ use ganvas_engine::metrics::class_hits;
 use ganvas_engine::model::Classifier;
 use ganvas_engine::snapshot::{Snapshot, SnapshotParts};
 use ganvas_engine::training::gan::read_many;
-use ganvas_engine::training::{Pix2Pix, Pix2PixConfig, StatsAccumulator, StepValues};
-use indicatif::{ProgressBar, ProgressStyle};
+use ganvas_engine::training::{Pix2Pix, Pix2PixConfig};
 use serde_json::json;
 
+use crate::translator_loop::{self, Judged};
 use crate::{TrainArgs, plot, shipped};
 
 /// The names `ganvas train --preset` takes for Pix2Pix.
@@ -30,8 +29,6 @@ pub const PRESETS: [&str; 2] = ["pix2pix", "pix2pix-edges"];
 pub(crate) const HELD_OUT: usize = 500;
 /// Border added around 28×28 images for the 32×32 U-Net.
 pub(crate) const BORDER: usize = 2;
-/// Steps between readbacks of the statistics shown on the progress bar.
-pub(crate) const READ_EVERY: u64 = 25;
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     refuse_other_flags(args)?;
@@ -67,41 +64,26 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             &labels,
         )
     };
-    let bar = ProgressBar::new(args.steps).with_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec:>12} {msg}")
-            .expect("a valid template"),
-    );
-    let mut readings = Vec::new();
-    let mut judged_seconds = 0.0;
-    let start = Instant::now();
-    let mut reading = |gan: &Pix2Pix, step: u64| -> anyhow::Result<Vec<f32>> {
-        let begin = Instant::now();
-        let seconds = begin.duration_since(start).as_secs_f64() - judged_seconds;
-        let (judgement, outputs) = judge(gan)?;
-        bar.suspend(|| println!("{}", judgement.line(step)));
-        readings.push(json!({ "step": step, "seconds": seconds, "held_out": judgement.json() }));
-        judged_seconds += begin.elapsed().as_secs_f64();
-        Ok(outputs)
-    };
-    let mut outputs = reading(&gan, 0)?;
-    let mut last = StepValues::default();
-    let mut pending = StatsAccumulator::default();
-    for step in 1..=args.steps {
-        pending.push(gan.train_step());
-        if step % READ_EVERY == 0 || step == args.steps {
-            last = block_on(pending.read_mean())?.unwrap_or(last);
-            bar.set_message(format!(
+    let trained = translator_loop::train(
+        args,
+        &mut gan,
+        Pix2Pix::train_step,
+        |last| {
+            format!(
                 "D loss {:.3}  G loss {:.1}  L1 {:.1}  D(x) {:.2}  D(G(y)) {:.2}",
                 last.d_loss, last.g_loss, last.l1, last.d_real, last.d_fake
-            ));
-            bar.set_position(step);
-        }
-        if step == args.steps || (args.log_every > 0 && step.is_multiple_of(args.log_every)) {
-            outputs = reading(&gan, step)?;
-        }
-    }
-    bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64() - judged_seconds;
+            )
+        },
+        |gan, step| {
+            let (judgement, outputs) = judge(gan)?;
+            Ok(Judged {
+                line: judgement.line(step),
+                json: judgement.json(),
+                outputs,
+            })
+        },
+    )?;
+    let (last, seconds, outputs) = (trained.last, trained.seconds, trained.outputs);
     let model_file = save_model(&gan, args, &train, |gan| Ok(judge(gan)?.0))?;
 
     write_pairs(
@@ -127,7 +109,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             "d_loss": last.d_loss, "g_loss": last.g_loss, "l1": last.l1,
             "d_real": last.d_real, "d_fake": last.d_fake,
         },
-        "readings": readings,
+        "readings": trained.readings,
         "model_file": model_file,
         "config": serde_json::from_str::<serde_json::Value>(&gan.config().to_string())?,
     });

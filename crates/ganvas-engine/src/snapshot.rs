@@ -137,6 +137,21 @@ impl Snapshot {
         Ok(config)
     }
 
+    /// Refuses optimiser state of other optimisers than the configuration names (`generator`'s
+    /// and `discriminator`'s kinds); a snapshot without optimiser state passes.
+    pub fn check_optimizer_kinds(
+        &self,
+        generator: OptimizerKind,
+        discriminator: OptimizerKind,
+    ) -> Result<()> {
+        match &self.optimizers {
+            Some([g, d]) if g.kind != generator || d.kind != discriminator => Err(Error::Snapshot(
+                "the optimiser state is not of the optimisers the configuration names".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// The configuration's JSON, if this is a snapshot of `kind` (`name` in words) of a size
     /// GANvas writes.
     fn kind_config_json(&self, kind: &str, name: &str) -> Result<&str> {

@@ -6,6 +6,7 @@ pub mod cycle;
 pub mod load;
 pub mod pad;
 pub mod timelapse;
+pub mod two_sets;
 pub mod upload;
 pub mod views;
 

@@ -471,14 +471,10 @@ impl CycleGan {
     /// checked against the networks before it is loaded; on failure nothing is kept.
     pub fn from_snapshot(snapshot: &Snapshot, domains: &Domains, device: &Device) -> Result<Self> {
         let config = snapshot.cyclegan_config()?;
-        if let Some([g, d]) = &snapshot.optimizers
-            && (g.kind != config.generator_optimizer.kind
-                || d.kind != config.discriminator_optimizer.kind)
-        {
-            return Err(Error::Snapshot(
-                "the optimiser state is not of the optimisers the configuration names".into(),
-            ));
-        }
+        snapshot.check_optimizer_kinds(
+            config.generator_optimizer.kind,
+            config.discriminator_optimizer.kind,
+        )?;
         let mut run = CycleGan::new(config, domains, device)?;
         let device = run.device.clone();
         let (g_first, g_second) =

@@ -458,14 +458,10 @@ impl Pix2Pix {
     /// tensor is checked against the networks before it is loaded; on failure nothing is kept.
     pub fn from_snapshot(snapshot: &Snapshot, pairs: &ImagePairs, device: &Device) -> Result<Self> {
         let config = snapshot.pix2pix_config()?;
-        if let Some([g, d]) = &snapshot.optimizers
-            && (g.kind != config.generator_optimizer.kind
-                || d.kind != config.discriminator_optimizer.kind)
-        {
-            return Err(Error::Snapshot(
-                "the optimiser state is not of the optimisers the configuration names".into(),
-            ));
-        }
+        snapshot.check_optimizer_kinds(
+            config.generator_optimizer.kind,
+            config.discriminator_optimizer.kind,
+        )?;
         let mut run = Pix2Pix::new(config, pairs, device)?;
         let device = run.device.clone();
         run.generator = run

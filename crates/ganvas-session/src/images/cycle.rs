@@ -33,8 +33,8 @@ pub fn bundle_domains(bundle: &ImageBundle, classes: [u8; 2], held_out: bool) ->
     };
     if set.labels.is_none() {
         return Err(Error::Config(
-            "a CycleGAN here translates between two classes of a labelled set: choose MNIST or \
-             Fashion-MNIST"
+            "a CycleGAN translates between two classes of a labelled set or between two \
+             uploaded sets: choose MNIST or Fashion-MNIST, or upload set A and set B"
                 .into(),
         ));
     }
@@ -86,6 +86,23 @@ pub struct CycleFrame {
     pub b2a2b: Vec<f32>,
     /// The last held-out score, if one was asked for.
     pub score: Option<CycleScore>,
+}
+
+impl CycleFrame {
+    /// The frame's verdicts (`d_real`, `d_fake` of [`Frame`], as [`CycleScene::frame`] reads
+    /// them) split by discriminator: D_A's on the real A rows and on F's translations into A,
+    /// then D_B's on the real B rows and on G's translations into B.
+    pub fn verdicts(&self, d_real: &[f32], d_fake: &[f32]) -> [(Vec<f32>, Vec<f32>); 2] {
+        let per = (self.side * self.side).max(1);
+        let (rows_a, rows_b) = (self.a.len() / per, self.b.len() / per);
+        let part = |values: &[f32], from: usize, len: usize| -> Vec<f32> {
+            values.iter().skip(from).take(len).copied().collect()
+        };
+        [
+            (part(d_real, 0, rows_a), part(d_fake, rows_a, rows_b)),
+            (part(d_real, rows_a, rows_b), part(d_fake, 0, rows_a)),
+        ]
+    }
 }
 
 /// One domain's held-out images: all scored, the first shown.
@@ -276,5 +293,30 @@ impl CycleScene {
             translated,
             real: self.real,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_are_split_by_the_discriminator_that_gave_them() {
+        // Two A rows and one B row of 1×1 images; the frame reads D_A(a), D_B(b) as real and
+        // D_B(G(a)), D_A(F(b)) as translated.
+        let frame = CycleFrame {
+            side: 1,
+            a: vec![0.0; 2].into(),
+            b: vec![0.0; 1].into(),
+            ..CycleFrame::default()
+        };
+        let d_real = [0.9, 0.8, 0.7];
+        let d_fake = [0.1, 0.2, 0.3];
+        let [d_a, d_b] = frame.verdicts(&d_real, &d_fake);
+        assert_eq!(d_a, (vec![0.9, 0.8], vec![0.3]));
+        assert_eq!(d_b, (vec![0.7], vec![0.1, 0.2]));
+        // A short read gives what there is, never a panic.
+        let [d_a, d_b] = frame.verdicts(&[], &[0.1]);
+        assert_eq!((d_a, d_b), ((vec![], vec![]), (vec![], vec![0.1])));
     }
 }

@@ -8,9 +8,9 @@ pub mod scene;
 
 use std::sync::Arc;
 
-use ganvas_engine::Result;
 use ganvas_engine::data::{ImagePairs, ImageSet, SplitSet};
 use ganvas_engine::preset::IMAGE_CLASSES;
+use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 pub use cycle::{CycleFrame, CycleScene, CycleScore};
@@ -50,26 +50,66 @@ impl ImageBundle {
             targets: images,
         } = ImagePairs::new(inputs, images)?;
         let count = images.len;
-        let held = (count / 10).clamp(1, MAX_HELD_OUT_PAIRS);
-        let split = |set: ImageSet| -> Result<SplitSet> {
-            if set.len < 2 {
-                return Ok(SplitSet {
-                    test: set.clone(),
-                    train: set,
-                });
-            }
-            let (train, test) = set.split_at(set.len - held)?;
-            Ok(SplitSet { train, test })
-        };
         Ok(ImageBundle {
             title: format!("your {count} pair{}", if count == 1 { "" } else { "s" }),
-            split: split(images)?,
+            split: hold_out(images)?,
             classifier: None,
             class_names: Vec::new(),
             fd_name: "FD".into(),
-            inputs: Some(split(inputs)?),
+            inputs: Some(hold_out(inputs)?),
         })
     }
+
+    /// Two uploaded sets as CycleGAN's domains: one labelled set whose class 0 is set A and
+    /// class 1 set B (any labels the files had are replaced), each set's last tenth (at least
+    /// one image, at most [`MAX_HELD_OUT_PAIRS`]) held out for the rows and the score. The
+    /// score is the cycle error alone: no classifier knows these classes.
+    pub fn uploaded_domains(a: ImageSet, b: ImageSet) -> Result<Self> {
+        if (a.rows, a.cols) != (b.rows, b.cols) {
+            return Err(Error::ShapeMismatch(format!(
+                "set A holds {}×{} images and set B {}×{}; both need one size",
+                a.rows, a.cols, b.rows, b.cols
+            )));
+        }
+        let (rows, cols) = (a.rows, a.cols);
+        let (a, b) = (hold_out(a)?, hold_out(b)?);
+        let join = |a: &ImageSet, b: &ImageSet| -> Result<ImageSet> {
+            let labels = [vec![DOMAIN_A; a.len], vec![DOMAIN_B; b.len]].concat();
+            let images = [a.images.as_slice(), b.images.as_slice()].concat();
+            ImageSet::from_raw(images, Some(labels), rows, cols)
+        };
+        let (count_a, count_b) = (a.train.len + a.test.len, b.train.len + b.test.len);
+        Ok(ImageBundle {
+            title: format!("your two sets ({count_a} and {count_b} images)"),
+            split: SplitSet {
+                train: join(&a.train, &b.train)?,
+                test: join(&a.test, &b.test)?,
+            },
+            classifier: None,
+            class_names: vec!["set A".into(), "set B".into()],
+            fd_name: "FD".into(),
+            inputs: None,
+        })
+    }
+}
+
+/// The label of set A's images in [`ImageBundle::uploaded_domains`].
+pub const DOMAIN_A: u8 = 0;
+/// The label of set B's images.
+pub const DOMAIN_B: u8 = 1;
+
+/// An uploaded set as the page trains on it: the last tenth (at least one image, at most
+/// [`MAX_HELD_OUT_PAIRS`]) held out; a single image is both trained on and held out.
+fn hold_out(set: ImageSet) -> Result<SplitSet> {
+    if set.len < 2 {
+        return Ok(SplitSet {
+            test: set.clone(),
+            train: set,
+        });
+    }
+    let held = (set.len / 10).clamp(1, MAX_HELD_OUT_PAIRS);
+    let (train, test) = set.split_at(set.len - held)?;
+    Ok(SplitSet { train, test })
 }
 
 /// Most uploaded pairs held out for the score.
@@ -180,5 +220,30 @@ mod tests {
         // Inputs and images that do not pair up are refused in words.
         let why = ImageBundle::uploaded_pairs(set(3), set(4)).expect_err("3 for 4");
         assert!(why.to_string().contains("3 inputs"), "{why}");
+    }
+
+    #[test]
+    fn two_uploaded_sets_become_classes_a_and_b_each_holding_out_a_tenth() {
+        let bundle = ImageBundle::uploaded_domains(set(30), set(11)).expect("two sets");
+        let (train, test) = (&bundle.split.train, &bundle.split.test);
+        assert_eq!((train.len, test.len), (27 + 10, 3 + 1));
+        let count = |set: &ImageSet, label: u8| {
+            let labels = set.labels.as_ref().expect("labelled");
+            labels.iter().filter(|&&l| l == label).count()
+        };
+        assert_eq!((count(train, DOMAIN_A), count(train, DOMAIN_B)), (27, 10));
+        assert_eq!((count(test, DOMAIN_A), count(test, DOMAIN_B)), (3, 1));
+        // A's images come first, then B's, each in upload order.
+        assert_eq!(train.images[..4], set(30).images[..4]);
+        assert_eq!(test.images[12..16], set(11).images[40..44]);
+        assert_eq!(bundle.class_names, ["set A", "set B"]);
+        assert!(bundle.classifier.is_none() && bundle.inputs.is_none());
+        // The CycleGAN scene's domains are the two sets.
+        let domains = cycle::bundle_domains(&bundle, [DOMAIN_A, DOMAIN_B], false).expect("A, B");
+        assert_eq!((domains.a.len, domains.b.len), (27, 10));
+        // Sets of two sizes are refused in words.
+        let odd = ImageSet::from_raw(vec![0; 9], None, 3, 3).expect("3×3");
+        let why = ImageBundle::uploaded_domains(set(3), odd).expect_err("2×2 and 3×3");
+        assert!(why.to_string().contains("one size"), "{why}");
     }
 }
