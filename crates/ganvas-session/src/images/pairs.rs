@@ -213,7 +213,11 @@ impl PairScene {
             .reshape([1, 1]);
         let mut wanted = vec![l1];
         if let Some(classifier) = &self.classifier {
-            wanted.push(classifier.logits_and_features(crop_on_device(self.side, outputs)).0);
+            wanted.push(
+                classifier
+                    .logits_and_features(crop_on_device(self.side, outputs))
+                    .0,
+            );
             if self.target_accuracy.is_none() {
                 wanted.push(
                     classifier
