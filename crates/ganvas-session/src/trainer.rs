@@ -118,8 +118,9 @@ pub enum Explanation {
     Points(Walkthrough),
     /// A Pix2Pix iteration.
     Pairs(PairWalkthrough),
-    /// A CycleGAN iteration: one update of both discriminators, one of both generators.
-    Cycle(CycleWalkthrough),
+    /// A CycleGAN iteration: one update of both discriminators, one of both generators (boxed:
+    /// it is several times the others' size).
+    Cycle(Box<CycleWalkthrough>),
 }
 
 /// What is trained.
@@ -415,9 +416,10 @@ impl Trainer {
             (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => {
                 pairs.explain(pix2pix).await.map(Explanation::Pairs)
             }
-            (Scene::Cycle(cycle), Model::Cycle(gan)) => {
-                cycle.explain(gan).await.map(Explanation::Cycle)
-            }
+            (Scene::Cycle(cycle), Model::Cycle(gan)) => cycle
+                .explain(gan)
+                .await
+                .map(|walk| Explanation::Cycle(Box::new(walk))),
             _ => Err(Error::Config(
                 "explain mode walks through 2D GANs, Pix2Pix and CycleGAN; choose a 2D dataset, \
                  pix2pix or a cyclegan"
