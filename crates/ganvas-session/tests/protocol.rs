@@ -679,7 +679,7 @@ fn explains_a_cyclegan_iteration(worker: &mut Worker) {
     let moments = [&walk.a2b, &walk.a2b2a, &walk.b2a, &walk.b2a2b];
     for image in [&walk.a, &walk.b]
         .into_iter()
-        .chain(moments.iter().flat_map(|m| m.iter()))
+        .chain(moments.into_iter().flatten())
     {
         assert_eq!(image.len(), 784, "{walk:?}");
         assert!(image.iter().all(|v| v.is_finite() && v.abs() <= 1.0));
