@@ -1,7 +1,8 @@
 // CycleGAN in the page: two classes of Fashion-MNIST (sneakers and ankle boots, then a pair the
 // user picks). The held-out rows of both cycles and the score appear, training changes the
-// translations, the link with the model opens the same run in a fresh page, and a saved
-// .ganvas file opens there at its step. On the CPU and on WebGPU.
+// translations, explain mode walks through one iteration (on the CPU), the link with the model
+// opens the same run in a fresh page, and a saved .ganvas file opens there at its step. On the
+// CPU and on WebGPU.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -26,7 +27,33 @@ async function chooseCycleGan(page) {
   await page.getByLabel('Held-out score').filter({ hasText: scored }).waitFor({ timeout: 180_000 });
 }
 
-async function translates(query, name, steps, { link = true } = {}) {
+/** Explain mode on a run `step` steps in: seven phases with both cycles' live numbers and the
+ * images followed; the walkthrough counts no step. */
+async function explains(page, step) {
+  await page.getByRole('button', { name: 'Explain one iteration' }).click();
+  const heading = page.locator('.explain h3');
+  await heading.waitFor({ timeout: 60_000 });
+  await page.getByLabel(/^The images followed: a, G\(a\), F\(G\(a\)\)/).waitFor();
+  assert.equal(await heading.innerText(), '1 · An image of each class');
+  const texts = [];
+  for (let i = 0; i < 7; i += 1) {
+    const text = await page.locator('.explain p').innerText();
+    assert.doesNotMatch(text, /NaN|inf/, text);
+    texts.push(`${await heading.innerText()}: ${text}`);
+    if (i < 6) await page.getByRole('button', { name: 'Next' }).click();
+  }
+  assert.match(texts[0], /a is a sneaker, b is a boot/, texts[0]);
+  assert.match(texts[2], /D_B real [\d.]+, G\(a\) [\d.]+; D_A real [\d.]+, F\(b\) [\d.]+/, texts[2]);
+  assert.match(texts[4], /5 updates per generator update/, texts[4]);
+  assert.match(texts[5], /λ × cycle = 0.009766 × [\d.]+/, texts[5]);
+  assert.match(texts[6], /^7 · Both generators learn: .*cycle term [\d.]+ → [\d.]+/, texts[6]);
+  assert.equal(await page.locator('.explain svg text').first().textContent(), 'a: sneaker');
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true, 'the last phase');
+  await screenshot(page, 'cyclegan-explain');
+  assert.equal((await status(page)).step, step, 'the walkthrough counts no step');
+}
+
+async function translates(query, name, steps, { link = true, explain = false } = {}) {
   const browser = await launch();
   try {
     const { page, errors } = await open(browser, server.url, query);
@@ -53,6 +80,7 @@ async function translates(query, name, steps, { link = true } = {}) {
     await page.getByLabel('Held-out score').filter({ hasText: new RegExp(`step ${step}:`) })
       .waitFor({ timeout: 120_000 });
     await screenshot(page, name);
+    if (explain) await explains(page, step);
     assert.deepEqual(errors, []);
     if (!link) return;
 
@@ -101,8 +129,8 @@ async function translates(query, name, steps, { link = true } = {}) {
   }
 }
 
-test('CycleGAN between sneakers and ankle boots on the CPU: both cycles, score, link, file, classes', async () => {
-  await translates('?backend=cpu', 'cyclegan-cpu', 3);
+test('CycleGAN between sneakers and ankle boots on the CPU: both cycles, score, explain mode, link, file, classes', async () => {
+  await translates('?backend=cpu', 'cyclegan-cpu', 3, { explain: true });
 });
 
 // The link is the CPU test's: a fresh WebGPU page would compile every kernel again.

@@ -112,7 +112,7 @@ fn PlaygroundPage() -> impl IntoView {
                         <ImageQualityPanel />
                         <LatentPanel />
                     </Show>
-                    <Show when=pix2pix>
+                    <Show when=move || pix2pix() || cyclegan()>
                         <Explain />
                     </Show>
                 </Show>

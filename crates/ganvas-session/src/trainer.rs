@@ -13,9 +13,9 @@ use ganvas_engine::training::{
 use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-pub use crate::images::PairWalkthrough;
 use crate::images::cycle::{CycleFrame, CycleScene, bundle_domains};
 use crate::images::pairs::bundle_pairs;
+pub use crate::images::{CycleWalkthrough, PairWalkthrough};
 use crate::images::{ImageBundle, ImageFrame, ImageScene, ImageView, PairFrame, PairScene};
 pub use crate::points::{
     FRAME_SAMPLES, FeatureView, HEAT_CELLS, MANIFOLD_SIDE, PointScene, Quality, Walkthrough,
@@ -118,6 +118,9 @@ pub enum Explanation {
     Points(Walkthrough),
     /// A Pix2Pix iteration.
     Pairs(PairWalkthrough),
+    /// A CycleGAN iteration: one update of both discriminators, one of both generators (boxed:
+    /// it is several times the others' size).
+    Cycle(Box<CycleWalkthrough>),
 }
 
 /// What is trained.
@@ -402,7 +405,9 @@ impl Trainer {
         }
     }
 
-    /// Runs one D update and one G update, measuring every phase (2D GANs and Pix2Pix).
+    /// Runs one D update and one G update (for CycleGAN: one of both Ds, one of both
+    /// generators), measuring every phase; the step count does not move. 2D GANs, Pix2Pix and
+    /// CycleGAN; image GANs from noise are refused in words.
     pub async fn explain(&mut self) -> Result<Explanation> {
         match (&mut self.scene, &mut self.model) {
             (Scene::Points(points), Model::Noise(gan)) => {
@@ -411,8 +416,13 @@ impl Trainer {
             (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => {
                 pairs.explain(pix2pix).await.map(Explanation::Pairs)
             }
+            (Scene::Cycle(cycle), Model::Cycle(gan)) => cycle
+                .explain(gan)
+                .await
+                .map(|walk| Explanation::Cycle(Box::new(walk))),
             _ => Err(Error::Config(
-                "explain mode walks through 2D GANs and Pix2Pix; choose a 2D dataset or pix2pix"
+                "explain mode walks through 2D GANs, Pix2Pix and CycleGAN; choose a 2D dataset, \
+                 pix2pix or a cyclegan"
                     .into(),
             )),
         }

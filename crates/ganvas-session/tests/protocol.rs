@@ -654,7 +654,6 @@ fn a_cyclegan_run_trains_shows_both_cycles_and_reopens_from_its_file() {
         Command::Single(Single::Generator),
         Command::Retune(setup.clone()),
         Command::Translate(vec![0.0; 784]),
-        Command::Explain,
     ] {
         let (reply, _) = worker.ask(command.clone());
         assert!(
@@ -663,7 +662,67 @@ fn a_cyclegan_run_trains_shows_both_cycles_and_reopens_from_its_file() {
         );
     }
     assert_eq!(worker.session.step(), 2);
+    explains_a_cyclegan_iteration(&mut worker);
     a_cyclegan_run_is_saved_and_reopened(&mut worker, setup);
+}
+
+/// Explain mode walks through one CycleGAN iteration (one update of both Ds, one of both
+/// generators) with finite live numbers on both classes, without counting a step.
+fn explains_a_cyclegan_iteration(worker: &mut Worker) {
+    let (reply, _) = worker.ask(Command::Explain);
+    let Reply::Walkthrough(Explanation::Cycle(walk)) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(worker.session.step(), 2, "explaining counts no step");
+    assert_eq!((walk.side, walk.images, walk.d_updates), (28, 5, 5));
+    assert_eq!(walk.names, ["2".to_string(), "7".to_string()]);
+    let moments = [&walk.a2b, &walk.a2b2a, &walk.b2a, &walk.b2a2b];
+    for image in [&walk.a, &walk.b]
+        .into_iter()
+        .chain(moments.into_iter().flatten())
+    {
+        assert_eq!(image.len(), 784, "{walk:?}");
+        assert!(image.iter().all(|v| v.is_finite() && v.abs() <= 1.0));
+    }
+    assert_ne!(walk.a2b[0], walk.a2b[1], "G's update changes G(a)");
+    assert_ne!(walk.b2a[0], walk.b2a[1], "F's update changes F(b)");
+    let numbers = [
+        walk.d_a_real,
+        walk.d_a_fake,
+        walk.d_b_real,
+        walk.d_b_fake,
+        walk.d_a_loss,
+        walk.d_b_loss,
+        walk.g_loss,
+        walk.adversarial_a2b,
+        walk.adversarial_b2a,
+        walk.cycle,
+    ];
+    assert!(numbers.iter().flatten().all(|v| v.is_finite()), "{walk:?}");
+    assert!(
+        (walk.d_a_loss[0] - walk.d_a_loss[1]).abs() > 0.0
+            && (walk.d_b_loss[0] - walk.d_b_loss[1]).abs() > 0.0,
+        "the Ds' update changes their losses: {walk:?}"
+    );
+    assert!(
+        (walk.cycle[1] - walk.cycle[0]).abs() <= 1e-4 * walk.cycle[0]
+            && walk.a2b2a[0] != walk.a2b2a[1],
+        "the Ds' update leaves the cycle term as it was; G's update moves the way back: {walk:?}"
+    );
+    for moment in 0..3 {
+        let parts = walk.adversarial_a2b[moment]
+            + walk.adversarial_b2a[moment]
+            + walk.cycle_weight * walk.cycle[moment];
+        assert!(
+            (walk.g_loss[moment] - parts).abs() <= 1e-3 * parts.abs().max(1.0)
+                && walk.cycle[moment] > 0.0,
+            "G's loss is both adversarial terms plus λ·cycle: {walk:?}"
+        );
+    }
+    println!(
+        "# protocol: cyclegan explain: D_A loss {:?}, D_B loss {:?}, cycle {:?}, G loss {:?}",
+        walk.d_a_loss, walk.d_b_loss, walk.cycle, walk.g_loss
+    );
 }
 
 /// A CycleGAN run 2 steps in is checkpointed, and saved to a file that reopens at that step.

@@ -1,6 +1,8 @@
 //! Explain mode: one training iteration, phase by phase, on a small diagram with the numbers
-//! measured on the live model: a 2D GAN's ([`points`]) or Pix2Pix's ([`pairs`]).
+//! measured on the live model: a 2D GAN's ([`points`]), Pix2Pix's ([`pairs`]) or CycleGAN's
+//! ([`cycle`]).
 
+mod cycle;
 mod pairs;
 mod points;
 
@@ -10,7 +12,7 @@ use crate::state::Ctx;
 use crate::trainer::Explanation;
 
 /// The diagram's boxes: `(id, x, y)`; each kind of model names them ([`points::LABELS`],
-/// [`pairs::LABELS`]).
+/// [`pairs::LABELS`], [`cycle::label`]).
 const BOXES: [(&str, f64, f64); 8] = [
     ("z", 10.0, 20.0),
     ("g", 130.0, 20.0),
@@ -38,6 +40,32 @@ fn phase_text(phase: usize, explanation: &Explanation) -> (String, String) {
     match explanation {
         Explanation::Points(w) => points::phase_text(phase, w),
         Explanation::Pairs(w) => pairs::phase_text(phase, w),
+        Explanation::Cycle(w) => cycle::phase_text(phase, w),
+    }
+}
+
+/// The label of box `i` for what was measured.
+fn label(i: usize, explanation: &Explanation) -> String {
+    match explanation {
+        Explanation::Points(_) => points::LABELS[i].into(),
+        Explanation::Pairs(_) => pairs::LABELS[i].into(),
+        Explanation::Cycle(w) => cycle::label(i, w),
+    }
+}
+
+/// Labels longer than this are set smaller to fit their box.
+const LONG_LABEL: usize = 13;
+
+/// What the strip under the diagram shows, in words (`None`: no strip, as for 2D GANs).
+fn strip_name(explanation: &Explanation) -> Option<&'static str> {
+    match explanation {
+        Explanation::Points(_) => None,
+        Explanation::Pairs(_) => {
+            Some("The pair followed: drawing, G's output, real image, G's output after its update")
+        }
+        Explanation::Cycle(_) => Some(
+            "The images followed: a, G(a), F(G(a)), b, F(b), G(F(b)), and the same after the generators' update",
+        ),
     }
 }
 
@@ -75,22 +103,28 @@ pub fn Explain() -> impl IntoView {
         });
     };
     let text = move || walk.with(|w| w.as_ref().map(|w| phase_text(phase.get(), w)));
-    let pix2pix = move || walk.with(|w| matches!(w, Some(Explanation::Pairs(_))));
-    let label = move |i: usize| {
+    let strip_label = move || walk.with(|w| w.as_ref().and_then(strip_name));
+    let box_label = move |i: usize| {
         move || {
-            if pix2pix() {
-                pairs::LABELS[i]
-            } else {
-                points::LABELS[i]
-            }
+            walk.with(|w| w.as_ref().map(|w| label(i, w)))
+                .unwrap_or_default()
+        }
+    };
+    let box_font = move |i: usize| {
+        move || {
+            walk.with(|w| {
+                w.as_ref()
+                    .is_some_and(|w| label(i, w).chars().count() > LONG_LABEL)
+            })
+            .then_some("12px")
         }
     };
     Effect::new(move |_| {
         let shown = phase.get();
-        walk.with(|w| {
-            if let Some(Explanation::Pairs(w)) = w {
-                pairs::paint_strip(strip, w, shown);
-            }
+        walk.with(|w| match w {
+            Some(Explanation::Pairs(w)) => pairs::paint_strip(strip, w, shown),
+            Some(Explanation::Cycle(w)) => cycle::paint_strip(strip, w, shown),
+            _ => {}
         });
     });
     let lit =
@@ -105,14 +139,15 @@ pub fn Explain() -> impl IntoView {
                     {BOXES.into_iter().enumerate().map(|(i, (id, x, y))| view! {
                         <g class="box" class:lit=lit(id)>
                             <rect x=x y=y width="100" height="36" rx="6" />
-                            <text x=x + 50.0 y=y + 23.0 text-anchor="middle">{label(i)}</text>
+                            <text x=x + 50.0 y=y + 23.0 text-anchor="middle"
+                                style:font-size=box_font(i)>{box_label(i)}</text>
                         </g>
                     }).collect_view()}
                     <path class="wire" d="M110 38 H130 M230 38 H250 M350 38 L370 75 M350 128 L370 90 M470 75 L490 38 M470 90 L490 128 M590 38 L610 75 M590 128 L610 90" />
                 </svg>
-                <Show when=pix2pix>
+                <Show when=move || strip_label().is_some()>
                     <canvas node_ref=strip class="explain-strip" role="img"
-                        aria-label="The pair followed: drawing, G's output, real image, G's output after its update" />
+                        aria-label=strip_label />
                 </Show>
                 <h3>{move || text().map(|t| t.0)}</h3>
                 <p aria-live="polite">{move || text().map(|t| t.1)}</p>

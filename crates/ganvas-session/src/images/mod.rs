@@ -2,6 +2,7 @@
 //! for, and what they draw ([`ImageFrame`], read by [`scene::ImageScene`]).
 
 pub mod cycle;
+pub mod cycle_explain;
 pub mod pair_explain;
 pub mod pairs;
 pub mod scene;
@@ -14,6 +15,7 @@ use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 pub use cycle::{CycleFrame, CycleScene, CycleScore};
+pub use cycle_explain::CycleWalkthrough;
 pub use pair_explain::PairWalkthrough;
 pub use pairs::{PairFrame, PairScene, PairScore};
 pub use scene::ImageScene;
