@@ -231,7 +231,10 @@ mod tests {
         assert_eq!((train.len, test.len), (27 + 10, 3 + 1));
         let count = |set: &ImageSet, label: u8| {
             let labels = set.labels.as_ref().expect("labelled");
-            labels.iter().filter(|&&l| l == label).count()
+            labels
+                .iter()
+                .map(|&l| usize::from(l == label))
+                .sum::<usize>()
         };
         assert_eq!((count(train, DOMAIN_A), count(train, DOMAIN_B)), (27, 10));
         assert_eq!((count(test, DOMAIN_A), count(test, DOMAIN_B)), (3, 1));
