@@ -87,6 +87,10 @@ test('CycleGAN between two uploaded sets on the CPU: read one by one, trained be
       (old) => document.querySelector('canvas.pair-rows').toDataURL() !== old, before, { timeout: 60_000 },
     );
     await score.filter({ hasText: new RegExp(`step ${step}:`) }).waitFor({ timeout: 120_000 });
+    // The status line parts both losses: each D's, and each generator's fooling term.
+    const line = (await status(page)).text;
+    assert.match(line, /D loss [\d.]+ \(D_A [\d.]+, D_B [\d.]+\) · G loss [\d.]+ \(fooling D: G [\d.]+, F [\d.]+\) · cycle [\d.]+/, line);
+    assert.ok(await inkedPixels(page, /D_A's and D_B's losses .* and G's and F's adversarial terms/) > 50, 'four loss lines');
     // Each D has its histogram: its class's real rows and the translations into it.
     for (const d of ["D_A's scores on real set A", "D_B's scores on real set B"]) {
       assert.ok(await inkedPixels(page, new RegExp(d)) > 50, `${d}: bars drawn`);

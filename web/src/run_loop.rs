@@ -320,6 +320,9 @@ impl Pending {
         sum.d_real += mean.d_real * w;
         sum.d_fake += mean.d_fake * w;
         sum.l1 += mean.l1 * w;
+        sum.d_loss_a += mean.d_loss_a * w;
+        sum.adversarial_a2b += mean.adversarial_a2b * w;
+        sum.adversarial_b2a += mean.adversarial_b2a * w;
         self.steps += steps;
     }
 
@@ -331,8 +334,22 @@ impl Pending {
         sum.d_real /= n;
         sum.d_fake /= n;
         sum.l1 /= n;
+        sum.d_loss_a /= n;
+        sum.adversarial_a2b /= n;
+        sum.adversarial_b2a /= n;
         Some(sum)
     }
+}
+
+/// CycleGAN's four losses from a step's statistics: D_A's, D_B's (the rest of D's loss), and
+/// G's and F's adversarial terms.
+fn cycle_losses(stats: &StepValues) -> [f32; 4] {
+    [
+        stats.d_loss_a,
+        stats.d_loss - stats.d_loss_a,
+        stats.adversarial_a2b,
+        stats.adversarial_b2a,
+    ]
 }
 
 /// Adds a point to the charts' history.
@@ -344,6 +361,7 @@ fn record(ctx: Ctx, stats: StepValues, quality: crate::trainer::Quality) {
             d_real: stats.d_real,
             d_fake: stats.d_fake,
             l1: stats.l1,
+            cycle_losses: cycle_losses(&stats),
             quality,
         });
         if h.len() > HISTORY {
@@ -483,6 +501,7 @@ fn show_built(ctx: Ctx, built: &ganvas_session::session::Built) {
         l.d_loss = None;
         l.g_loss = None;
         l.l1 = None;
+        l.cycle_losses = None;
     });
 }
 
@@ -593,6 +612,7 @@ fn diverged(ctx: Ctx, step: u64, at: u64, values: StepValues, back: Result<u64, 
         l.d_loss = None;
         l.g_loss = None;
         l.l1 = None;
+        l.cycle_losses = None;
     });
     ctx.redraw.set(1);
 }
@@ -617,6 +637,7 @@ fn show_frame(
         live.d_loss = Some(stats.d_loss);
         live.g_loss = Some(stats.g_loss);
         live.l1 = (frame.pairs.is_some() || frame.cycle.is_some()).then_some(stats.l1);
+        live.cycle_losses = frame.cycle.is_some().then(|| cycle_losses(&stats));
         record(ctx, stats, frame.quality);
     }
     ctx.live.set(live);

@@ -67,6 +67,9 @@ pub struct Live {
     pub g_loss: Option<f32>,
     /// Pix2Pix's L1 term, likewise (`None` for GANs from noise).
     pub l1: Option<f32>,
+    /// CycleGAN's four losses, likewise: D_A's, D_B's, and G's and F's adversarial terms
+    /// (`None` for the other models).
+    pub cycle_losses: Option<[f32; 4]>,
     /// Training speed over the last half second.
     pub steps_per_sec: f64,
 }
@@ -84,6 +87,8 @@ pub struct Point {
     pub d_fake: f32,
     /// Pix2Pix's L1 term (0 for GANs from noise).
     pub l1: f32,
+    /// CycleGAN's four losses: D_A's, D_B's, G's and F's adversarial terms (0 otherwise).
+    pub cycle_losses: [f32; 4],
     /// Quality of the fakes at that time.
     pub quality: Quality,
 }

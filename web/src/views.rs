@@ -68,8 +68,15 @@ pub fn StatusLine() -> impl IntoView {
         } else {
             format!("{:.0}", l.steps_per_sec)
         };
+        // CycleGAN: each loss's parts, D_A's and D_B's, and G's and F's adversarial terms.
+        let (d_parts, g_parts) = l.cycle_losses.map_or_else(Default::default, |[da, db, g, f]| {
+            (
+                format!(" (D_A {da:.3}, D_B {db:.3})"),
+                format!(" (fooling D: G {g:.3}, F {f:.3})"),
+            )
+        });
         format!(
-            "step {} · D loss {} · G loss {}{l1} · {rate} steps/s · {}{warming}{pausing}",
+            "step {} · D loss {}{d_parts} · G loss {}{g_parts}{l1} · {rate} steps/s · {}{warming}{pausing}",
             l.step,
             loss(l.d_loss),
             loss(l.g_loss),
@@ -295,6 +302,11 @@ fn Histograms() -> impl IntoView {
     }
 }
 
+/// The second discriminator's colour (CycleGAN's D_B): a lighter blue.
+const SECOND_REAL: &str = "#86b3ea";
+/// The second generator's colour (CycleGAN's F): a lighter orange.
+const SECOND_FAKE: &str = "#f4ad86";
+
 fn series<'a>(values: &'a [f32], colour: &'a str) -> Series<'a> {
     Series { values, colour }
 }
@@ -327,8 +339,18 @@ pub fn Charts() -> impl IntoView {
     let quality = NodeRef::<leptos::html::Canvas>::new();
     let column =
         |history: &[Point], f: fn(&Point) -> f32| -> Vec<f32> { history.iter().map(f).collect() };
+    let cyclegan = move || ctx.setup.with(|s| s.model.is_cyclegan());
     paint_effect(losses, move |c| {
         let h = ctx.history.get();
+        if cyclegan() {
+            // The four losses; G's whole loss is mostly the cycle term, charted below.
+            let part = |i: usize| h.iter().map(|p| p.cycle_losses[i]).collect::<Vec<f32>>();
+            let parts = [part(0), part(1), part(2), part(3)];
+            let colours = [draw::REAL, SECOND_REAL, draw::FAKE, SECOND_FAKE];
+            let lines: Vec<Series> = parts.iter().zip(colours).map(|(v, c)| series(v, c)).collect();
+            draw::chart(c, CANVAS, 110.0, &lines);
+            return;
+        }
         let (d, g) = (column(&h, |p| p.d_loss), column(&h, |p| p.g_loss));
         draw::chart(
             c,
@@ -349,7 +371,6 @@ pub fn Charts() -> impl IntoView {
     });
     let images = move || ctx.setup.with(crate::setup::Setup::is_images);
     let pix2pix = move || ctx.setup.with(|s| !s.model.is_noise_gan());
-    let cyclegan = move || ctx.setup.with(|s| s.model.is_cyclegan());
     paint_effect(quality, move |c| {
         let h = ctx.history.get();
         let values = if pix2pix() {
@@ -380,8 +401,17 @@ pub fn Charts() -> impl IntoView {
         }
     };
     view! {
-        <h2>"Losses " <span class="key real">"D"</span> " " <span class="key fake">"G"</span></h2>
-        <canvas node_ref=losses width="480" height="110" aria-label="D loss (blue) and G loss (orange) over training"></canvas>
+        <Show when=cyclegan fallback=|| view! {
+            <h2>"Losses " <span class="key real">"D"</span> " " <span class="key fake">"G"</span></h2>
+        }>
+            <h2>"Losses " <span class="key real">"D_A"</span> " " <span class="key real second">"D_B"</span> " "
+                <span class="key fake">"G fooling D_B"</span> " " <span class="key fake second">"F fooling D_A"</span></h2>
+        </Show>
+        <canvas node_ref=losses width="480" height="110" aria-label=move || if cyclegan() {
+            "D_A's and D_B's losses (blue, light blue) and G's and F's adversarial terms (orange, light orange) over training"
+        } else {
+            "D loss (blue) and G loss (orange) over training"
+        }></canvas>
         <h2>"Mean D output " <span class="key real">"D(x)"</span> " " <span class="key fake">"D(G(z))"</span></h2>
         <canvas node_ref=outputs width="480" height="110" aria-label="Mean D(x) on real (blue) and D(G(z)) on fake samples (orange) over training"></canvas>
         <Show when=images fallback=|| view! {

@@ -263,8 +263,9 @@ impl CycleGan {
     /// One step: `d_updates` updates of both discriminators, then one of both generators.
     /// Returns the statistics without reading them back, in the slots every model fills: D's
     /// loss (D_A's + D_B's, averaged over the D updates), G's whole loss, the mean scores on
-    /// real and translated images, and the cycle term in the L1 slot
-    /// ([`StepValues::l1`](super::StepValues::l1)).
+    /// real and translated images, the cycle term in the L1 slot
+    /// ([`StepValues::l1`](super::StepValues::l1)), and the four losses' parts: D_A's loss and
+    /// both generators' adversarial terms.
     pub fn train_step(&mut self) -> StepStats {
         let mut d = self.update_discriminators();
         for _ in 1..self.config.d_updates {
@@ -280,19 +281,19 @@ impl CycleGan {
         self.step += 1;
         let per_update = 1.0 / self.config.d_updates as f64;
         let zero = g.cycle.zeros_like();
-        StepStats(Tensor::cat(
-            vec![
-                (d.loss_a + d.loss_b).mul_scalar(per_update),
-                g.loss,
-                d.real.mul_scalar(per_update),
-                d.fake.mul_scalar(per_update),
-                zero.clone(),
-                zero.clone(),
-                zero,
-                g.cycle,
-            ],
-            0,
-        ))
+        StepStats::from_slots(vec![
+            (d.loss_a.clone() + d.loss_b).mul_scalar(per_update),
+            g.loss,
+            d.real.mul_scalar(per_update),
+            d.fake.mul_scalar(per_update),
+            zero.clone(),
+            zero.clone(),
+            zero,
+            g.cycle,
+            d.loss_a.mul_scalar(per_update),
+            g.adversarial_a2b,
+            g.adversarial_b2a,
+        ])
     }
 
     /// Both discriminators' update on fresh batches of both domains and their translations (the
@@ -672,6 +673,16 @@ mod tests {
             first.l1,
             last.l1
         );
+        // The four losses are the parts of D's and G's: D_A's and D_B's losses, and G's and
+        // F's adversarial terms beside λ·cycle.
+        let weight = gan.config().cycle_weight as f32;
+        for s in [first, last] {
+            let d_b = s.d_loss - s.d_loss_a;
+            assert!(s.d_loss_a > 0.0 && d_b > 0.0, "{s:?}");
+            assert!(s.adversarial_a2b > 0.0 && s.adversarial_b2a > 0.0, "{s:?}");
+            let whole = s.adversarial_a2b + s.adversarial_b2a + weight * s.l1;
+            assert!((whole - s.g_loss).abs() <= 1e-4 * s.g_loss.abs().max(1.0), "{s:?}");
+        }
         // Translating gives images of the same shape in range, and the way back.
         let images = vec![0.0f32; 2 * 64];
         let (there, back) = gan.translate(&images, Direction::AToB).expect("translates");

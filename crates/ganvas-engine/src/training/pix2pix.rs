@@ -293,8 +293,7 @@ impl Pix2Pix {
         let g = self.update_generator();
         self.step += 1;
         let zero = d.real.zeros_like();
-        StepStats(Tensor::cat(
-            vec![
+        StepStats::from_slots(vec![
                 d.loss,
                 g.loss,
                 d.real,
@@ -303,9 +302,7 @@ impl Pix2Pix {
                 zero.clone(),
                 zero,
                 g.l1,
-            ],
-            0,
-        ))
+            ])
     }
 
     /// What D judges: the images, with their inputs stacked on as a second channel when D sees

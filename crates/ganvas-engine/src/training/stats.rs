@@ -8,7 +8,7 @@ use super::gan::read_f32;
 use crate::error::{Error, Result};
 
 /// Number of values in a [`StepStats`] tensor.
-pub const STAT_COUNT: usize = 8;
+pub const STAT_COUNT: usize = 11;
 
 /// One step's statistics as a device tensor `[STAT_COUNT]`; reading it is the caller's choice.
 #[derive(Debug, Clone)]
@@ -36,6 +36,16 @@ pub struct StepValues {
     /// averaged over the batch (0 for noise GANs).
     #[serde(default)]
     pub l1: f32,
+    /// CycleGAN: D_A's loss, the part of `d_loss` D_A gives (D_B's is the rest; 0 for the
+    /// other models).
+    #[serde(default)]
+    pub d_loss_a: f32,
+    /// CycleGAN: G's adversarial term (A → B, judged by D_B), part of `g_loss` (0 otherwise).
+    #[serde(default)]
+    pub adversarial_a2b: f32,
+    /// CycleGAN: F's adversarial term (B → A, judged by D_A), part of `g_loss` (0 otherwise).
+    #[serde(default)]
+    pub adversarial_b2a: f32,
 }
 
 impl StepValues {
@@ -49,6 +59,9 @@ impl StepValues {
             gradient_penalty,
             class_accuracy,
             l1,
+            d_loss_a,
+            adversarial_a2b,
+            adversarial_b2a,
         ] = <[f32; STAT_COUNT]>::try_from(values)
             .map_err(|_| Error::Readback(format!("expected {STAT_COUNT} statistics")))?;
         Ok(Self {
@@ -60,6 +73,9 @@ impl StepValues {
             gradient_penalty,
             class_accuracy,
             l1,
+            d_loss_a,
+            adversarial_a2b,
+            adversarial_b2a,
         })
     }
 
@@ -74,6 +90,9 @@ impl StepValues {
             self.gradient_penalty,
             self.class_accuracy,
             self.l1,
+            self.d_loss_a,
+            self.adversarial_a2b,
+            self.adversarial_b2a,
         ]
         .iter()
         .all(|v| v.is_finite())
@@ -116,6 +135,16 @@ impl StatsAccumulator {
 }
 
 impl StepStats {
+    /// The statistics from their first slots in [`StepValues`]' order (each `[1]`, on one
+    /// device); the slots not given are 0.
+    pub fn from_slots(mut slots: Vec<Tensor<1>>) -> Self {
+        if let Some(first) = slots.first() {
+            let zero = first.zeros_like();
+            slots.resize(STAT_COUNT, zero);
+        }
+        StepStats(Tensor::cat(slots, 0))
+    }
+
     /// Reads this step's statistics asynchronously.
     pub async fn read(self) -> Result<StepValues> {
         let mut acc = StatsAccumulator::default();

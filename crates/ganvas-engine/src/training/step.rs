@@ -68,9 +68,7 @@ impl Gan {
             .unwrap_or_else(|| self.discriminator_eval_stats());
         let g_loss = done.g_loss.unwrap_or_else(|| d_stats.loss.zeros_like());
         self.step += 1;
-        let no_l1 = g_loss.zeros_like();
-        Some(StepStats(Tensor::cat(
-            vec![
+        Some(StepStats::from_slots(vec![
                 d_stats.loss,
                 g_loss,
                 d_stats.real,
@@ -78,10 +76,7 @@ impl Gan {
                 d_stats.gap,
                 d_stats.penalty,
                 d_stats.class_accuracy,
-                no_l1,
-            ],
-            0,
-        )))
+            ]))
     }
 
     /// Network updates in one step (`d_steps + g_steps`).
@@ -93,38 +88,21 @@ impl Gan {
     pub fn train_discriminator_only(&mut self) -> StepStats {
         let d_stats = self.discriminator_update();
         let zero = d_stats.loss.zeros_like();
-        StepStats(Tensor::cat(
-            vec![
-                d_stats.loss,
-                zero.clone(),
-                d_stats.real,
-                d_stats.fake,
-                d_stats.gap,
-                d_stats.penalty,
-                d_stats.class_accuracy,
-                zero,
-            ],
-            0,
-        ))
+        StepStats::from_slots(vec![
+            d_stats.loss,
+            zero,
+            d_stats.real,
+            d_stats.fake,
+            d_stats.gap,
+            d_stats.penalty,
+            d_stats.class_accuracy,
+        ])
     }
 
     /// Only G's update (the "train G" single step).
     pub fn train_generator_only(&mut self) -> StepStats {
         let g_loss = self.generator_update();
-        let zero = g_loss.zeros_like();
-        StepStats(Tensor::cat(
-            vec![
-                zero.clone(),
-                g_loss,
-                zero.clone(),
-                zero.clone(),
-                zero.clone(),
-                zero.clone(),
-                zero.clone(),
-                zero,
-            ],
-            0,
-        ))
+        StepStats::from_slots(vec![g_loss.zeros_like(), g_loss])
     }
 
     fn instance_noise(&self, x: Tensor<2>) -> Tensor<2> {
