@@ -2,6 +2,8 @@
 //! for, and what they draw ([`ImageFrame`], read by [`scene::ImageScene`]).
 
 pub mod cycle;
+mod cycle_pad;
+mod drawing;
 pub mod pair_explain;
 pub mod pairs;
 pub mod scene;
