@@ -1,8 +1,8 @@
 // CycleGAN in the page: two classes of Fashion-MNIST (sneakers and ankle boots, then a pair the
 // user picks). The held-out rows of both cycles and the score appear, training changes the
-// translations, explain mode walks through one iteration (on the CPU), the link with the model
-// opens the same run in a fresh page, and a saved .ganvas file opens there at its step. On the
-// CPU and on WebGPU.
+// translations, explain mode walks through one iteration and a held-out image copied onto the
+// drawing pad comes out of both G and F (on the CPU), the link with the model opens the same run
+// in a fresh page, and a saved .ganvas file opens there at its step. On the CPU and on WebGPU.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +17,34 @@ after(async () => { await server.close(); });
 const rows = (page) => page.getByLabel('Held-out images of both classes: each image, its translation into the other class, and the translation back');
 const pixels = (locator) => locator.evaluate((c) => c.toDataURL());
 const scored = /there and back again lands [\d.]+ \(sneaker\) and [\d.]+ \(boot\) per pixel/;
+const sneakerToBoot = (page) => page.getByLabel('As a sneaker, G turns it into a boot', { exact: true });
+const bootToSneaker = (page) => page.getByLabel('As a boot, F turns it into a sneaker', { exact: true });
+
+/** Whether every canvas matching `selector` has a pixel brighter than near-black. */
+function allLit(selector) {
+  const canvases = [...document.querySelectorAll(selector)];
+  return canvases.length > 0 && canvases.every((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] > 16 || data[i + 1] > 16 || data[i + 2] > 16) return true;
+    }
+    return false;
+  });
+}
+
+/** The pad: a copied held-out image goes through G (as a sneaker) and F (as a boot). */
+async function translatesTheCopy(page, name) {
+  await page.getByRole('heading', { name: 'Draw a sneaker or a boot, and see both translations' })
+    .waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('canvas.pad-output').count(), 2, 'G and F each get a canvas');
+  await sneakerToBoot(page).waitFor();
+  await bootToSneaker(page).waitFor();
+  await page.getByRole('button', { name: 'Copy a held-out image' }).click();
+  await page.waitForFunction(allLit, 'canvas.pad', { timeout: 30_000 });
+  await page.waitForFunction(allLit, 'canvas.pad-output', { timeout: 60_000 });
+  await sneakerToBoot(page).scrollIntoViewIfNeeded();
+  await screenshot(page, name);
+}
 
 /** Chooses Fashion-MNIST and the small CycleGAN; resolves once the held-out images are scored. */
 async function chooseCycleGan(page) {
@@ -53,7 +81,7 @@ async function explains(page, step) {
   assert.equal((await status(page)).step, step, 'the walkthrough counts no step');
 }
 
-async function translates(query, name, steps, { link = true, explain = false } = {}) {
+async function translates(query, name, steps, { link = true, explain = false, pad = false } = {}) {
   const browser = await launch();
   try {
     const { page, errors } = await open(browser, server.url, query);
@@ -81,6 +109,7 @@ async function translates(query, name, steps, { link = true, explain = false } =
       .waitFor({ timeout: 120_000 });
     await screenshot(page, name);
     if (explain) await explains(page, step);
+    if (pad) await translatesTheCopy(page, 'cyclegan-pad');
     assert.deepEqual(errors, []);
     if (!link) return;
 
@@ -129,8 +158,8 @@ async function translates(query, name, steps, { link = true, explain = false } =
   }
 }
 
-test('CycleGAN between sneakers and ankle boots on the CPU: both cycles, score, explain mode, link, file, classes', async () => {
-  await translates('?backend=cpu', 'cyclegan-cpu', 3, { explain: true });
+test('CycleGAN between sneakers and ankle boots on the CPU: both cycles, score, explain mode, the pad, link, file, classes', async () => {
+  await translates('?backend=cpu', 'cyclegan-cpu', 3, { explain: true, pad: true });
 });
 
 // The link is the CPU test's: a fresh WebGPU page would compile every kernel again.

@@ -228,7 +228,8 @@ impl Host {
         }
     }
 
-    /// Pix2Pix's output for a drawing on the pad (`28²` values in [0, 1]).
+    /// What the generators make of a drawing on the pad (`28²` values in [0, 1]): Pix2Pix's
+    /// G, `28²` values; CycleGAN's G then F, `2 × 28²`.
     pub async fn translate(&mut self, drawing: Vec<f32>) -> Result<Vec<f32>, Failure> {
         match self.call(Command::Translate(drawing)).await? {
             Reply::Translated(values) => Ok(values),

@@ -96,8 +96,8 @@ pub enum Command {
     Single(Single),
     /// What a frame shows. [`Reply::Frame`].
     Frame(Wanted),
-    /// Pix2Pix's output for a drawing on the pad, `28²` values in [0, 1] (1 where drawn).
-    /// [`Reply::Translated`].
+    /// What the generators make of a drawing on the pad, `28²` values in [0, 1] (1 where
+    /// drawn). [`Reply::Translated`].
     Translate(#[serde(with = "bulk::floats")] Vec<f32>),
     /// One D and one G update, every phase measured. [`Reply::Walkthrough`].
     Explain,
@@ -138,7 +138,8 @@ pub enum Reply {
     Stats(StepValues),
     /// A frame.
     Frame(Box<Frame>),
-    /// Pix2Pix's output for the drawing, in the drawing's units.
+    /// The generators' outputs for the drawing, in the drawing's units: Pix2Pix's G, `28²`
+    /// values; CycleGAN's G (the drawing as class A) then F (as class B), `2 × 28²`.
     Translated(#[serde(with = "bulk::floats")] Vec<f32>),
     /// The explain mode's measurements.
     Walkthrough(Explanation),

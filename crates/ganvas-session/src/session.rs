@@ -366,7 +366,8 @@ impl Session {
         Ok(self.trainer_mut()?.single(what)?)
     }
 
-    /// G's output for a drawing on the pad (Pix2Pix): `28²` values in [0, 1], 1 where drawn.
+    /// What the generators make of a drawing on the pad (`28²` values in [0, 1], 1 where
+    /// drawn): Pix2Pix's G, `28²` values; CycleGAN's G then F, `2 × 28²`.
     pub async fn translate(&self, drawing: &[f32]) -> Result<Vec<f32>> {
         Ok(self
             .trainer

@@ -393,14 +393,17 @@ impl Trainer {
         }
     }
 
-    /// G's output for a drawing on the pad (Pix2Pix): `28²` values in [0, 1], 1 where drawn.
+    /// What the generators make of a drawing on the pad (`28²` values in [0, 1], 1 where
+    /// drawn), in the same units: Pix2Pix's G, one image; CycleGAN's G then F, two.
     pub async fn translate(&self, drawing: &[f32]) -> Result<Vec<f32>> {
         match (&self.scene, &self.model) {
             (Scene::Pairs(pairs), Model::Pix2Pix(pix2pix)) => {
                 pairs.translate_drawing(pix2pix, drawing).await
             }
+            (Scene::Cycle(cycle), Model::Cycle(gan)) => cycle.translate_drawing(gan, drawing).await,
             _ => Err(Error::Config(
-                "only Pix2Pix turns drawings into images; choose pix2pix".into(),
+                "only Pix2Pix and CycleGAN turn drawings into images; choose pix2pix or a cyclegan"
+                    .into(),
             )),
         }
     }

@@ -648,12 +648,12 @@ fn a_cyclegan_run_trains_shows_both_cycles_and_reopens_from_its_file() {
     );
     let values = 6 * 4 * per;
     println!("# protocol: cyclegan frame: {size} bytes, {values} floats");
+    translates_a_drawing_both_ways(&mut worker);
 
     // What a CycleGAN does not do is refused in words, and the run stays.
     for command in [
         Command::Single(Single::Generator),
         Command::Retune(setup.clone()),
-        Command::Translate(vec![0.0; 784]),
     ] {
         let (reply, _) = worker.ask(command.clone());
         assert!(
@@ -722,6 +722,34 @@ fn explains_a_cyclegan_iteration(worker: &mut Worker) {
     println!(
         "# protocol: cyclegan explain: D_A loss {:?}, D_B loss {:?}, cycle {:?}, G loss {:?}",
         walk.d_a_loss, walk.d_b_loss, walk.cycle, walk.g_loss
+    );
+}
+
+/// A drawing on CycleGAN's pad goes through G (as class A) and F (as class B): two images
+/// in the pad's units, G's first; a drawing of the wrong size is refused in words.
+fn translates_a_drawing_both_ways(worker: &mut Worker) {
+    let drawing: Vec<f32> = (0..784)
+        .map(|i| if i % 28 == 14 { 1.0 } else { 0.0 })
+        .collect();
+    let (reply, size) = worker.ask(Command::Translate(drawing));
+    let Reply::Translated(output) = reply else {
+        panic!("{reply:?}")
+    };
+    assert_eq!(output.len(), 2 * 784, "G's image, then F's");
+    assert!(
+        output.iter().all(|v| (0.0..=1.0).contains(v)),
+        "in the pad's units"
+    );
+    let (g, f) = output.split_at(784);
+    assert_ne!(g, f, "G and F are different generators");
+    assert!(
+        size <= 4 * 2 * 784 + 256,
+        "a drawing's answer is one block: {size} bytes"
+    );
+    let (reply, _) = worker.ask(Command::Translate(vec![0.0; 783]));
+    assert!(
+        matches!(reply, Reply::Failed(Failure::Engine(ref why)) if why.contains("28×28")),
+        "{reply:?}"
     );
 }
 

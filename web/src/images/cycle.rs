@@ -1,8 +1,11 @@
 //! CycleGAN's view: for each of the two classes, held-out rows of the image, its translation
-//! into the other class and the translation back, with the held-out score.
+//! into the other class and the translation back, with the held-out score; and the drawing
+//! pad, whose drawing G and F translate as either class.
 
 use leptos::prelude::*;
 
+use super::drawing_pad::DrawingPad;
+use super::pad_source::PadModel;
 use super::views::paint;
 use super::{CycleFrame, CycleScore};
 use crate::draw;
@@ -108,7 +111,7 @@ fn score_text(frame: Option<&CycleFrame>) -> String {
     text
 }
 
-/// The CycleGAN stage: both blocks of held-out rows and their score.
+/// The CycleGAN stage: both blocks of held-out rows and their score, and the drawing pad.
 #[component]
 pub fn CycleStage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
@@ -136,5 +139,6 @@ pub fn CycleStage() -> impl IntoView {
             <p class="quality" aria-label="Held-out score">{move || score_text(cycle().as_deref())}</p>
             <p class="note wide">"No image is paired with another: G learns to turn one class into the other only from D's verdicts, and the way back (F) keeps what the image was about. Translating there and back should give the image again: that is the cycle term."</p>
         </div>
+        <DrawingPad model=PadModel::CycleGan />
     }
 }

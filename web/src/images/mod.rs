@@ -3,8 +3,10 @@
 //! frame are the session crate's.
 
 pub mod cycle;
+pub mod drawing_pad;
 pub mod load;
 pub mod pad;
+pub mod pad_source;
 pub mod timelapse;
 pub mod two_sets;
 pub mod upload;

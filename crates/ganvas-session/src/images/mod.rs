@@ -3,6 +3,8 @@
 
 pub mod cycle;
 pub mod cycle_explain;
+mod cycle_pad;
+mod drawing;
 pub mod pair_explain;
 pub mod pairs;
 pub mod scene;

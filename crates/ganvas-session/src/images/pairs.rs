@@ -15,6 +15,7 @@ use ganvas_engine::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 use super::ImageBundle;
+use super::drawing::{as_drawings, padded_drawing};
 use crate::trainer::{Frame, Wanted};
 
 /// Held-out pairs shown as rows of input | output | target.
@@ -247,27 +248,12 @@ impl PairScene {
     /// G's output for one drawing (`(side − 2·BORDER)²` values in [0, 1], 1 where drawn),
     /// in the same units, cropped back.
     pub async fn translate_drawing(&self, gan: &Pix2Pix, drawing: &[f32]) -> Result<Vec<f32>> {
-        let inner = self.side - 2 * BORDER;
-        if drawing.len() != inner * inner || drawing.iter().any(|v| !v.is_finite()) {
-            return Err(Error::ShapeMismatch(format!(
-                "a drawing is {inner}×{inner} finite values; this one has {}",
-                drawing.len()
-            )));
-        }
-        let mut padded = vec![-1.0; self.side * self.side];
-        for (r, row) in drawing.chunks_exact(inner).enumerate() {
-            for (c, &v) in row.iter().enumerate() {
-                padded[(r + BORDER) * self.side + c + BORDER] = v.clamp(0.0, 1.0) * 2.0 - 1.0;
-            }
-        }
+        let padded = padded_drawing(drawing, self.side)?;
         let output = read_many(vec![gan.translate(&padded)?])
             .await?
             .pop()
             .unwrap_or_default();
-        Ok(crop(&output, self.side, BORDER)
-            .into_iter()
-            .map(|v| f32::midpoint(v.clamp(-1.0, 1.0), 1.0))
-            .collect())
+        Ok(as_drawings(&output, self.side))
     }
 }
 
