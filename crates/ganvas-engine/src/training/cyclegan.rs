@@ -391,13 +391,19 @@ impl CycleGan {
         images: Tensor<2>,
         direction: Direction,
     ) -> (Tensor<2>, Tensor<2>) {
-        let (there, back) = match direction {
-            Direction::AToB => (&self.a2b.net, &self.b2a.net),
-            Direction::BToA => (&self.b2a.net, &self.a2b.net),
+        let translated = self.translate_one_way(images, direction);
+        let back = match direction {
+            Direction::AToB => Direction::BToA,
+            Direction::BToA => Direction::AToB,
         };
-        let translated = there.valid().forward(images);
-        let returned = back.valid().forward(translated.clone());
+        let returned = self.translate_one_way(translated.clone(), back);
         (translated, returned)
+    }
+
+    /// Translations of images `[n, side²]` on the device without autodiff in `direction`
+    /// alone (no way back): `[n, side²]`.
+    pub fn translate_one_way(&self, images: Tensor<2>, direction: Direction) -> Tensor<2> {
+        self.generator(direction).valid().forward(images)
     }
 
     /// The score the discriminator of the domain `images` `[n, side²]` claim to be from gives

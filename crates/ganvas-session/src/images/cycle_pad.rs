@@ -1,5 +1,6 @@
 //! CycleGAN's drawing pad: one drawing through both generators, as if it were of either class.
 
+use burn::tensor::{Tensor, TensorData};
 use ganvas_engine::Result;
 use ganvas_engine::training::gan::read_many;
 use ganvas_engine::training::{CycleGan, Direction};
@@ -14,9 +15,13 @@ impl CycleScene {
     pub async fn translate_drawing(&self, gan: &CycleGan, drawing: &[f32]) -> Result<Vec<f32>> {
         // [side²] in [−1, 1], the drawing padded with black.
         let padded = padded_drawing(drawing, self.side)?;
-        // Each [1, side²]; the way back is not read.
-        let (g, _) = gan.translate(&padded, Direction::AToB)?;
-        let (f, _) = gan.translate(&padded, Direction::BToA)?;
+        let pixels = padded.len();
+        let device = gan.device().clone().inner();
+        // [1, side²], uploaded once for both generators.
+        let x = Tensor::<2>::from_data(TensorData::new(padded, [1, pixels]), &device);
+        // Each [1, side²]: G's translation and F's, without the ways back.
+        let g = gan.translate_one_way(x.clone(), Direction::AToB);
+        let f = gan.translate_one_way(x, Direction::BToA);
         // [2 · side²]: G's image, then F's.
         let both = read_many(vec![g, f]).await?.concat();
         Ok(as_drawings(&both, self.side))
