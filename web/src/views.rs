@@ -69,12 +69,14 @@ pub fn StatusLine() -> impl IntoView {
             format!("{:.0}", l.steps_per_sec)
         };
         // CycleGAN: each loss's parts, D_A's and D_B's, and G's and F's adversarial terms.
-        let (d_parts, g_parts) = l.cycle_losses.map_or_else(Default::default, |[da, db, g, f]| {
-            (
-                format!(" (D_A {da:.3}, D_B {db:.3})"),
-                format!(" (fooling D: G {g:.3}, F {f:.3})"),
-            )
-        });
+        let (d_parts, g_parts) = l
+            .cycle_losses
+            .map_or_else(Default::default, |[da, db, g, f]| {
+                (
+                    format!(" (D_A {da:.3}, D_B {db:.3})"),
+                    format!(" (fooling D: G {g:.3}, F {f:.3})"),
+                )
+            });
         format!(
             "step {} · D loss {}{d_parts} · G loss {}{g_parts}{l1} · {rate} steps/s · {}{warming}{pausing}",
             l.step,
@@ -347,7 +349,11 @@ pub fn Charts() -> impl IntoView {
             let part = |i: usize| h.iter().map(|p| p.cycle_losses[i]).collect::<Vec<f32>>();
             let parts = [part(0), part(1), part(2), part(3)];
             let colours = [draw::REAL, SECOND_REAL, draw::FAKE, SECOND_FAKE];
-            let lines: Vec<Series> = parts.iter().zip(colours).map(|(v, c)| series(v, c)).collect();
+            let lines: Vec<Series> = parts
+                .iter()
+                .zip(colours)
+                .map(|(v, c)| series(v, c))
+                .collect();
             draw::chart(c, CANVAS, 110.0, &lines);
             return;
         }

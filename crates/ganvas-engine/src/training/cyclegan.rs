@@ -687,7 +687,10 @@ mod tests {
             assert!(s.d_loss_a > 0.0 && d_b > 0.0, "{s:?}");
             assert!(s.adversarial_a2b > 0.0 && s.adversarial_b2a > 0.0, "{s:?}");
             let whole = s.adversarial_a2b + s.adversarial_b2a + weight * s.l1;
-            assert!((whole - s.g_loss).abs() <= 1e-4 * s.g_loss.abs().max(1.0), "{s:?}");
+            assert!(
+                (whole - s.g_loss).abs() <= 1e-4 * s.g_loss.abs().max(1.0),
+                "{s:?}"
+            );
         }
         // Translating gives images of the same shape in range, and the way back.
         let images = vec![0.0f32; 2 * 64];

@@ -294,15 +294,15 @@ impl Pix2Pix {
         self.step += 1;
         let zero = d.real.zeros_like();
         StepStats::from_slots(vec![
-                d.loss,
-                g.loss,
-                d.real,
-                d.fake,
-                zero.clone(),
-                zero.clone(),
-                zero,
-                g.l1,
-            ])
+            d.loss,
+            g.loss,
+            d.real,
+            d.fake,
+            zero.clone(),
+            zero.clone(),
+            zero,
+            g.l1,
+        ])
     }
 
     /// What D judges: the images, with their inputs stacked on as a second channel when D sees

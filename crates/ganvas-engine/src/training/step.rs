@@ -69,14 +69,14 @@ impl Gan {
         let g_loss = done.g_loss.unwrap_or_else(|| d_stats.loss.zeros_like());
         self.step += 1;
         Some(StepStats::from_slots(vec![
-                d_stats.loss,
-                g_loss,
-                d_stats.real,
-                d_stats.fake,
-                d_stats.gap,
-                d_stats.penalty,
-                d_stats.class_accuracy,
-            ]))
+            d_stats.loss,
+            g_loss,
+            d_stats.real,
+            d_stats.fake,
+            d_stats.gap,
+            d_stats.penalty,
+            d_stats.class_accuracy,
+        ]))
     }
 
     /// Network updates in one step (`d_steps + g_steps`).
