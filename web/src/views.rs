@@ -332,6 +332,30 @@ fn quality_text(quality: Quality) -> String {
     parts.join(" · ")
 }
 
+/// The loss chart: D's and G's losses, or CycleGAN's four (G's whole loss is mostly the
+/// cycle term, charted on its own).
+fn paint_losses(c: &web_sys::CanvasRenderingContext2d, history: &[Point], cyclegan: bool) {
+    let column = |f: &dyn Fn(&Point) -> f32| -> Vec<f32> { history.iter().map(f).collect() };
+    if cyclegan {
+        let parts: Vec<Vec<f32>> = (0..4).map(|i| column(&|p| p.cycle_losses[i])).collect();
+        let colours = [draw::REAL, SECOND_REAL, draw::FAKE, SECOND_FAKE];
+        let lines: Vec<Series> = parts
+            .iter()
+            .zip(colours)
+            .map(|(v, c)| series(v, c))
+            .collect();
+        draw::chart(c, CANVAS, 110.0, &lines);
+    } else {
+        let (d, g) = (column(&|p| p.d_loss), column(&|p| p.g_loss));
+        draw::chart(
+            c,
+            CANVAS,
+            110.0,
+            &[series(&d, draw::REAL), series(&g, draw::FAKE)],
+        );
+    }
+}
+
 /// Charts of losses, D's mean outputs and quality over training.
 #[component]
 pub fn Charts() -> impl IntoView {
@@ -343,27 +367,7 @@ pub fn Charts() -> impl IntoView {
         |history: &[Point], f: fn(&Point) -> f32| -> Vec<f32> { history.iter().map(f).collect() };
     let cyclegan = move || ctx.setup.with(|s| s.model.is_cyclegan());
     paint_effect(losses, move |c| {
-        let h = ctx.history.get();
-        if cyclegan() {
-            // The four losses; G's whole loss is mostly the cycle term, charted below.
-            let part = |i: usize| h.iter().map(|p| p.cycle_losses[i]).collect::<Vec<f32>>();
-            let parts = [part(0), part(1), part(2), part(3)];
-            let colours = [draw::REAL, SECOND_REAL, draw::FAKE, SECOND_FAKE];
-            let lines: Vec<Series> = parts
-                .iter()
-                .zip(colours)
-                .map(|(v, c)| series(v, c))
-                .collect();
-            draw::chart(c, CANVAS, 110.0, &lines);
-            return;
-        }
-        let (d, g) = (column(&h, |p| p.d_loss), column(&h, |p| p.g_loss));
-        draw::chart(
-            c,
-            CANVAS,
-            110.0,
-            &[series(&d, draw::REAL), series(&g, draw::FAKE)],
-        );
+        paint_losses(c, &ctx.history.get(), cyclegan());
     });
     paint_effect(outputs, move |c| {
         let h = ctx.history.get();
