@@ -68,8 +68,8 @@ test('CycleGAN between two uploaded sets on the CPU: read one by one, trained be
     await rows(page).waitFor({ timeout: 60_000 });
     assert.equal(await page.getByLabel('Model', { exact: true }).inputValue(), 'cyclegan-shoes');
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'uploaded-images');
-    assert.equal(await page.getByLabel('Class A').inputValue(), '0');
-    assert.equal(await page.getByLabel('Class B').inputValue(), '1');
+    assert.equal(await page.getByLabel('Class A', { exact: true }).inputValue(), '0');
+    assert.equal(await page.getByLabel('Class B', { exact: true }).inputValue(), '1');
     assert.equal(await page.locator('#cycle-a option:checked').innerText(), 'set A');
     const score = page.getByLabel('Held-out score');
     // Four of A's and three of B's images are held out; no classifier knows these classes.

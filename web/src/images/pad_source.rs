@@ -128,10 +128,12 @@ impl PadWords {
     }
 }
 
-/// A class name with its indefinite article, in lower case: "a sneaker", "an ankle boot",
+/// A class name with its indefinite article: "a sneaker", "an ankle boot", "a set A",
 /// "an 8".
 fn with_article(name: &str) -> String {
-    let name = name.to_lowercase();
-    let vowel_sound = name.starts_with(['a', 'e', 'i', 'o', 'u', '8']);
+    // Names keep their case ("set A", "T-shirt/top"); the article follows the first sound.
+    let vowel_sound = name
+        .to_lowercase()
+        .starts_with(['a', 'e', 'i', 'o', 'u', '8']);
     format!("{} {name}", if vowel_sound { "an" } else { "a" })
 }
