@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, open, status, waitForStep, screenshot, settledStep,
+  serve, launch, open, status, waitForStep, screenshot, settledStep, inkedPixels, idxImages,
 } from './harness.mjs';
 
 let server;
@@ -14,33 +14,10 @@ after(async () => { await server.close(); });
 
 /** `count` 28×28 images in an IDX file: bars, upright or lying, at shifting places. */
 function idxBars(count, upright) {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(0x00000803, 0);
-  header.writeUInt32BE(count, 4);
-  header.writeUInt32BE(28, 8);
-  header.writeUInt32BE(28, 12);
-  const body = Buffer.alloc(count * 784);
-  for (let i = 0; i < count; i += 1) {
+  return idxImages(count, (i, y, x) => {
+    const [along, across] = upright ? [y, x] : [x, y];
     const at = 6 + (i % 14);
-    for (let along = 4; along < 24; along += 1) {
-      for (let across = at; across < at + 3; across += 1) {
-        const [y, x] = upright ? [along, across] : [across, along];
-        body[i * 784 + y * 28 + x] = 255;
-      }
-    }
-  }
-  return Buffer.concat([header, body]);
-}
-
-/** Pixels of a canvas (found by its label) that differ from its corner: what was drawn. */
-async function inkedPixels(page, label) {
-  return page.getByLabel(label).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 60) inked += 1;
-    }
-    return inked;
+    return along >= 4 && along < 24 && across >= at && across < at + 3;
   });
 }
 

@@ -133,6 +133,49 @@ export async function settledStep(page, { timeoutMs = 120_000 } = {}) {
   throw new Error(`still pausing after ${timeoutMs} ms: ${(await status(page)).text}`);
 }
 
+/** Pixels of a canvas (found by its label) that differ from its corner: what was drawn. */
+export async function inkedPixels(page, label) {
+  return page.getByLabel(label).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 60) inked += 1;
+    }
+    return inked;
+  });
+}
+
+/** A gzip-free IDX file of `count` 28×28 images, pixel (y, x) of image i bright where
+ * `bright(i, y, x)`. */
+export function idxImages(count, bright) {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(0x00000803, 0);
+  header.writeUInt32BE(count, 4);
+  header.writeUInt32BE(28, 8);
+  header.writeUInt32BE(28, 12);
+  const body = Buffer.alloc(count * 784);
+  for (let i = 0; i < count; i += 1) {
+    for (let y = 0; y < 28; y += 1) {
+      for (let x = 0; x < 28; x += 1) if (bright(i, y, x)) body[i * 784 + y * 28 + x] = 255;
+    }
+  }
+  return Buffer.concat([header, body]);
+}
+
+/** Walks explain mode's seven phases with Next; returns "heading: text" for each, none with
+ * NaN or inf in it. */
+export async function explainPhases(page) {
+  const heading = page.locator('.explain h3');
+  const texts = [];
+  for (let i = 0; i < 7; i += 1) {
+    const text = await page.locator('.explain p').innerText();
+    if (/NaN|inf/.test(text)) throw new Error(`phase ${i + 1} reads ${text}`);
+    texts.push(`${await heading.innerText()}: ${text}`);
+    if (i < 6) await page.getByRole('button', { name: 'Next' }).click();
+  }
+  return texts;
+}
+
 /** The training buttons, by their accessible names. */
 export const train = (page) => page.getByRole('button', { name: 'Train', exact: true });
 export const pause = (page) => page.getByRole('button', { name: 'Pause' });

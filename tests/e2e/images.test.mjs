@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  serve, launch, open, status, waitForStep, screenshot, settledStep,
+  serve, launch, open, status, waitForStep, screenshot, settledStep, idxImages,
 } from './harness.mjs';
 
 let server;
@@ -162,20 +162,7 @@ test('the conditional GAN draws one row per class, and the class picker redraws 
 });
 
 /** A gzip-free IDX file of `count` 28×28 images (a bright square that moves). */
-function idxImages(count) {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(0x00000803, 0);
-  header.writeUInt32BE(count, 4);
-  header.writeUInt32BE(28, 8);
-  header.writeUInt32BE(28, 12);
-  const body = Buffer.alloc(count * 784);
-  for (let i = 0; i < count; i += 1) {
-    for (let y = 8; y < 20; y += 1) {
-      for (let x = 4 + (i % 10); x < 14 + (i % 10); x += 1) body[i * 784 + y * 28 + x] = 255;
-    }
-  }
-  return Buffer.concat([header, body]);
-}
+const squares = (count) => idxImages(count, (i, y, x) => y >= 8 && y < 20 && x >= 4 + (i % 10) && x < 14 + (i % 10));
 
 test('uploads: bad files are refused with a message, IDX images train', async () => {
   const browser = await launch();
@@ -206,13 +193,13 @@ test('uploads: bad files are refused with a message, IDX images train', async ()
       Buffer.from([0, 0, 8, 1, 0, 0, 0, 50]), Buffer.from(Array.from({ length: 50 }, (_, i) => (i === 7 ? 37 : i % 10))),
     ]);
     await upload.setInputFiles([
-      { name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: idxImages(50) },
+      { name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: squares(50) },
       { name: 'train-labels-idx1-ubyte', mimeType: 'application/octet-stream', buffer: labels },
     ]);
     await page.getByRole('alert').filter({ hasText: 'label 37 (image 8) is not a digit class 0–9' }).waitFor();
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'quadratic');
 
-    await upload.setInputFiles({ name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: idxImages(50) });
+    await upload.setInputFiles({ name: 'train-images-idx3-ubyte', mimeType: 'application/octet-stream', buffer: squares(50) });
     await samples(page).waitFor({ timeout: 60_000 });
     assert.equal(await page.getByLabel('Dataset', { exact: true }).inputValue(), 'uploaded-images');
     assert.equal(await page.getByRole('alert').count(), 0, 'the old message is gone');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  serve, launch, open, status, waitForStep, screenshot, settledStep,
+  serve, launch, open, status, waitForStep, screenshot, settledStep, explainPhases,
 } from './harness.mjs';
 
 let server;
@@ -147,13 +147,7 @@ test("Pix2Pix with the paper's D: the choice rebuilds, trains, goes in the link,
     await heading.waitFor({ timeout: 60_000 });
     const strip = page.getByLabel("The pair followed: drawing, G's output, real image, G's output after its update");
     await strip.waitFor();
-    const texts = [];
-    for (let i = 0; i < 7; i += 1) {
-      const text = await page.locator('.explain p').innerText();
-      assert.doesNotMatch(text, /NaN|inf/, text);
-      texts.push(`${await heading.innerText()}: ${text}`);
-      if (i < 6) await page.getByRole('button', { name: 'Next' }).click();
-    }
+    const texts = await explainPhases(page);
     assert.match(texts[0], /^1 · A drawing goes in: .*edges/, texts[0]);
     assert.match(texts[2], /stacked on and judges each 15 × 15 patch/, texts[2]);
     assert.match(texts[5], /λ × L1 = 10 × [\d.]+/, texts[5]);

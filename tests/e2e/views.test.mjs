@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   serve, launch, open, status, waitForStep, canvasPixels, screenshot, train, pause, setField,
+  inkedPixels,
 } from './harness.mjs';
 
 let server;
@@ -11,18 +12,6 @@ before(async () => { server = await serve(); });
 after(async () => { await server.close(); });
 
 const pixels = (page, label) => page.getByLabel(label).evaluate((c) => c.toDataURL());
-
-/** Counts pixels of a canvas that are not its background (a blank chart counts 0). */
-async function inkedPixels(page, label) {
-  return page.getByLabel(label).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 60) inked += 1;
-    }
-    return inked;
-  });
-}
 
 test('manifold, arrows, feature space, histograms and charts draw real data', async () => {
   const browser = await launch();
