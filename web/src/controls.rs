@@ -23,7 +23,7 @@ pub const DRAW: &str = "draw";
 const UPLOADED: &str = "uploaded";
 
 /// Changes the setup, then rebuilds the model (`reset`) or only retunes training.
-fn change(ctx: Ctx, reset: bool, edit: impl FnOnce(&mut Setup)) {
+pub(crate) fn change(ctx: Ctx, reset: bool, edit: impl FnOnce(&mut Setup)) {
     ctx.setup.update(edit);
     if reset {
         ctx.reset();

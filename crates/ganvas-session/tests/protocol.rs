@@ -450,9 +450,7 @@ fn a_pix2pix_run_trains_translates_a_drawing_and_refuses_the_rest_in_words() {
         "{size} bytes for {values} floats"
     );
 
-    let drawing: Vec<f32> = (0..784)
-        .map(|i| if i % 28 == 14 { 1.0 } else { 0.0 })
-        .collect();
+    let drawing = line_drawing();
     let (reply, size) = worker.ask(Command::Translate(drawing));
     let Reply::Translated(output) = reply else {
         panic!("{reply:?}")
@@ -728,9 +726,7 @@ fn explains_a_cyclegan_iteration(worker: &mut Worker) {
 /// A drawing on CycleGAN's pad goes through G (as class A) and F (as class B): two images
 /// in the pad's units, G's first; a drawing of the wrong size is refused in words.
 fn translates_a_drawing_both_ways(worker: &mut Worker) {
-    let drawing: Vec<f32> = (0..784)
-        .map(|i| if i % 28 == 14 { 1.0 } else { 0.0 })
-        .collect();
+    let drawing = line_drawing();
     let (reply, size) = worker.ask(Command::Translate(drawing));
     let Reply::Translated(output) = reply else {
         panic!("{reply:?}")
@@ -838,4 +834,11 @@ fn a_damaged_message_is_refused() {
     bytes.remove(at + 12);
     let error = decode::<Frame>(&bytes).expect_err("refused");
     assert!(error.to_string().contains("f32"), "{error}");
+}
+
+/// A pad drawing (28² values in [0, 1]): one vertical line down the middle.
+fn line_drawing() -> Vec<f32> {
+    (0..784)
+        .map(|i| if i % 28 == 14 { 1.0 } else { 0.0 })
+        .collect()
 }

@@ -62,14 +62,13 @@ async fn upload_set(
             ctx.running.set(false);
             ctx.page
                 .update_value(|p| p.keep_bundle(ImageSource::Uploaded, bundle));
-            ctx.setup.update(|s| {
+            crate::controls::change(ctx, true, |s| {
                 if !s.model.is_cyclegan() {
                     *s = s.with_model(ModelChoice::CycleGan(CycleSize::Small));
                 }
                 s.images = ImageSource::Uploaded;
                 s.cycle_classes = [DOMAIN_A, DOMAIN_B];
             });
-            ctx.reset();
         }
         Err(problem) => ctx.error.set(Some(format!(
             "Could not train CycleGAN on these sets: {problem}. The current dataset is unchanged."
