@@ -35,7 +35,7 @@ step "tests: engine and CLI (Flex CPU always; wgpu on lavapipe where a Vulkan ad
 cargo test --workspace
 
 step "component tests: wasm-bindgen-test in headless Chromium (WebGPU on SwiftShader)"
-# The timeout covers the whole suite, not each test: 16 tests, five of them compiling kernels on
+# The timeout covers the whole suite, not each test: 16 tests, four of them compiling kernels on
 # SwiftShader, ran past 300 s once on a 2-core machine.
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=600 \
   cargo test --target wasm32-unknown-unknown -p ganvas-web --test components
