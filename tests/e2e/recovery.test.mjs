@@ -42,13 +42,40 @@ for (const [backend, name] of [['cpu', 'the CPU'], ['gpu', 'WebGPU']]) {
       // With a sane rate, training goes on from the checkpoint and stays finite.
       await setField(page, 'G learning rate', '0.001');
       await setField(page, 'D learning rate', '0.001');
-      await train(page).click();
-      await waitForStep(page, Number(back) + 3, 120_000);
+      await page.getByRole('alert').waitFor({ state: 'detached', timeout: 10_000 }); // the message went with the change
+      // Unless the checkpoint was taken while the weights were already blowing up (one is
+      // taken every 30 s: on a slow GPU, mid-way): then the run diverges again from it at any
+      // rate, that checkpoint is dropped, and the run goes back to the one before, which the
+      // page says; Train goes on from there and takes the message away. The session keeps
+      // three checkpoints, the run's first among them.
+      let from = Number(back);
+      for (let fallback = 0; ; fallback += 1) {
+        await train(page).click();
+        await page.getByRole('alert').waitFor({ state: 'detached', timeout: 10_000 });
+        const outcome = await page.waitForFunction(
+          (min) => {
+            const alert = document.querySelector('[role=alert]')?.textContent ?? '';
+            if (alert.includes('diverged again')) return alert;
+            const step = (document.querySelector('[role=status]')?.textContent.match(/step (\d+)/) ?? [])[1];
+            return Number(step) >= min ? 'trains' : false;
+          },
+          from + 3, { timeout: 120_000 },
+        ).then((handle) => handle.jsonValue());
+        if (outcome === 'trains') break;
+        const again = outcome.match(
+          /^Training diverged again at step \d+ \(D loss [^)]+\): the checkpoint at step (\d+) was past saving, so it is dropped; rolled back to step (\d+), the one before\. Press Train to go on from there\.$/,
+        );
+        assert.ok(again, outcome);
+        assert.ok(fallback < 2, `the run's first checkpoint trains on at a sane rate: ${outcome}`);
+        assert.ok(Number(again[2]) <= Number(again[1]), outcome);
+        from = Number(again[2]);
+        await train(page).waitFor(); // paused again
+        console.log(`# the checkpoint at step ${again[1]} was past saving; went on from step ${from}`);
+      }
       await pause(page).click();
       await settledStep(page);
       const after = await status(page);
       assert.ok(Number.isFinite(after.dLoss) && Number.isFinite(after.gLoss), after.text);
-      assert.equal(await page.getByRole('alert').count(), 0, 'the message went with the change');
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -5,11 +5,19 @@ use leptos::prelude::*;
 use crate::state::Ctx;
 use crate::trainer::Single;
 
-/// Plays or pauses training.
+/// Plays or pauses training. Going on after a divergence takes its message away.
 pub fn toggle(ctx: Ctx) {
-    if ctx.ready.get_untracked() {
-        ctx.running.update(|r| *r = !*r);
+    if !ctx.ready.get_untracked() {
+        return;
     }
+    let start = !ctx.running.get_untracked();
+    if start {
+        let diverged = ctx.page.try_update_value(|p| p.diverged.take()).flatten();
+        if diverged.is_some() && diverged == ctx.error.get_untracked() {
+            ctx.error.set(None);
+        }
+    }
+    ctx.running.set(start);
 }
 
 /// One manual update while paused; the status line shows the losses it reports.

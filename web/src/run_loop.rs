@@ -580,9 +580,14 @@ async fn train_chunk(
             }
             (steps, Ok(()))
         }
-        Ok(Trained::Diverged { at, values, back }) => {
+        Ok(Trained::Diverged {
+            at,
+            values,
+            dropped,
+            back,
+        }) => {
             *pending = Pending::default();
-            diverged(ctx, host.step(), at, values, back);
+            diverged(ctx, host.step(), at, values, dropped, back);
             (0, Ok(()))
         }
         Err(e) => (0, Err(e)),
@@ -591,21 +596,36 @@ async fn train_chunk(
 
 /// Training diverged (a statistic is NaN or infinite): pauses and says what happened; the
 /// session rolled back to the last good checkpoint (or kept the diverged run when there was
-/// none).
+/// none), or, when the run diverged again from the checkpoint it was just rolled back to
+/// (`dropped`), to the one before.
 /// The run continues from the checkpoint of the same model, so its scene stays.
-fn diverged(ctx: Ctx, step: u64, at: u64, values: StepValues, back: Result<u64, String>) {
+fn diverged(
+    ctx: Ctx,
+    step: u64,
+    at: u64,
+    values: StepValues,
+    dropped: Option<u64>,
+    back: Result<u64, String>,
+) {
     ctx.running.set(false);
     let what = format!("D loss {}, G loss {}", values.d_loss, values.g_loss);
-    let message = match back {
-        Ok(back) => {
+    let message = match (back, dropped) {
+        (Ok(back), Some(dropped)) => {
+            format!(
+                "Training diverged again at step {at} ({what}): the checkpoint at step {dropped} was past saving, so it is dropped; rolled back to step {back}, the one before. Press Train to go on from there."
+            )
+        }
+        (Ok(back), None) => {
             format!(
                 "Training diverged at step {at} ({what}); rolled back to step {back}, the last good checkpoint. Try a lower learning rate."
             )
         }
-        Err(e) => format!(
+        (Err(e), _) => format!(
             "Training diverged at step {at} ({what}) and could not be rolled back ({e}). Press Reset and try a lower learning rate."
         ),
     };
+    ctx.page
+        .update_value(|p| p.diverged = Some(message.clone()));
     ctx.error.set(Some(message));
     ctx.live.update(|l| {
         l.step = step;

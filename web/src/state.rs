@@ -38,6 +38,8 @@ pub struct Page {
     pub bundles: Vec<(ImageSource, Rc<ImageBundle>)>,
     /// A run stored by an earlier visit, while it is offered.
     pub resume_bytes: Option<Vec<u8>>,
+    /// The last message a divergence showed: advice for the paused run, which Train takes.
+    pub diverged: Option<String>,
 }
 
 impl Page {

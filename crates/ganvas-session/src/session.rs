@@ -1,5 +1,5 @@
 //! The one owner of a training run: the trainer, what it trains on, its last good
-//! checkpoint and the devices it may run on. The page (or a worker) holds one [`Session`] and
+//! checkpoints and the devices it may run on. The page (or a worker) holds one [`Session`] and
 //! asks it for everything: build a model, train for a time budget, read a frame, take a
 //! checkpoint, roll back, move to the CPU when the GPU stops. Nothing else holds the trainer,
 //! so nothing has to lend it out and take it back.
@@ -83,6 +83,9 @@ pub enum Trained {
         at: u64,
         /// The statistics that diverged.
         values: StepValues,
+        /// The step of a checkpoint dropped: the run had been rolled back to it and diverged
+        /// again before a newer one was taken, so it was no good (see [`Session::train`]).
+        dropped: Option<u64>,
         /// The step rolled back to, or why there was none.
         back: std::result::Result<u64, String>,
     },
@@ -108,10 +111,16 @@ pub enum Moved {
     Failed(String),
 }
 
-/// The last good state of the run.
+/// How many checkpoints a session keeps: the run's first and the newest others. A checkpoint
+/// passes its checks while the weights are finite and at most 1e12 in size, so one taken while
+/// they blow up can still be past saving; the older ones are what a rollback falls back on then.
+pub const KEPT_CHECKPOINTS: usize = 3;
+
+/// A good state of the run.
 struct Checkpoint {
     snapshot: Snapshot,
-    /// When it was taken, in the session clock's milliseconds.
+    /// When it was taken or last rolled back to, in the session clock's milliseconds: the
+    /// next one is due an interval after either.
     taken_ms: f64,
 }
 
@@ -122,7 +131,13 @@ pub struct Session {
     choice: DeviceChoice,
     trainer: Option<Trainer>,
     basis: Option<Basis>,
-    checkpoint: Option<Checkpoint>,
+    /// Oldest first, at most [`KEPT_CHECKPOINTS`].
+    checkpoints: Vec<Checkpoint>,
+    /// The model was rebuilt from the newest checkpoint and no newer one was taken since: if
+    /// it diverges, that checkpoint was no good.
+    on_trial: bool,
+    /// The model is still the newest checkpoint's, untrained since the rollback.
+    unchanged: bool,
     clock: fn() -> f64,
     /// The settings whose kernels a warm-up compiled on the GPU (see [`Session::warm_up`]).
     warmed: Vec<String>,
@@ -177,7 +192,9 @@ impl Session {
             choice,
             trainer: None,
             basis: None,
-            checkpoint: None,
+            checkpoints: Vec::new(),
+            on_trial: false,
+            unchanged: false,
             clock,
             warmed: Vec::new(),
             images: None,
@@ -322,11 +339,13 @@ impl Session {
         })
     }
 
-    /// Drops the model (and its checkpoint).
+    /// Drops the model (and its checkpoints).
     pub fn clear(&mut self) {
         self.trainer = None;
         self.basis = None;
-        self.checkpoint = None;
+        self.checkpoints.clear();
+        self.on_trial = false;
+        self.unchanged = false;
     }
 
     /// Applies `setup`'s training settings to the model without a reset (and to what a
@@ -340,16 +359,31 @@ impl Session {
     }
 
     /// Trains for about `budget_ms` (at most `max_updates` single updates, at least one) and
-    /// reads the statistics. Diverged statistics roll the run back to its checkpoint.
+    /// reads the statistics. Diverged statistics roll the run back to its newest checkpoint;
+    /// when the run had been rolled back to that one already and diverged again before a
+    /// newer one was taken (its weights were finite but past saving, whatever the rate), it is
+    /// dropped and the run goes back to the one before it.
     pub async fn train(&mut self, budget_ms: f64, max_updates: usize) -> Result<Trained> {
         let clock = self.clock;
         let trainer = self.trainer_mut()?;
         let steps = trainer.run_for(budget_ms, max_updates, clock);
+        self.unchanged = false;
+        let trainer = self.trainer_mut()?;
         match trainer.read_stats().await? {
             Some(values) if !values.is_finite() => {
                 let at = trainer.step_count();
+                let dropped = if self.on_trial && self.checkpoints.len() > 1 {
+                    self.checkpoints.pop().map(|c| c.snapshot.step)
+                } else {
+                    None
+                };
                 let back = self.roll_back().map_err(|e| e.to_string());
-                Ok(Trained::Diverged { at, values, back })
+                Ok(Trained::Diverged {
+                    at,
+                    values,
+                    dropped,
+                    back,
+                })
             }
             mean => Ok(Trained::Steps { steps, mean }),
         }
@@ -358,12 +392,15 @@ impl Session {
     /// Queues `n` whole steps (benchmarks); their statistics go into the next read.
     pub fn train_steps(&mut self, n: usize) -> Result<()> {
         self.trainer_mut()?.train_steps(n);
+        self.unchanged = false;
         Ok(())
     }
 
     /// One manual update; its statistics are read by the caller.
     pub fn single(&mut self, what: Single) -> Result<StepStats> {
-        Ok(self.trainer_mut()?.single(what)?)
+        let stats = self.trainer_mut()?.single(what)?;
+        self.unchanged = false;
+        Ok(stats)
     }
 
     /// What the generators make of a drawing on the pad (`28²` values in [0, 1], 1 where
@@ -384,6 +421,7 @@ impl Session {
 
     /// One D and one G update, every phase measured (2D GANs).
     pub async fn explain(&mut self) -> Result<Explanation> {
+        self.unchanged = false;
         Ok(self.trainer_mut()?.explain().await?)
     }
 
@@ -393,23 +431,31 @@ impl Session {
         Ok(trainer.snapshot(parts).await?)
     }
 
-    /// Whether a checkpoint is due: the model has none yet, or the last is `interval_ms` old.
+    /// Whether a checkpoint is due: the model has none yet, or the newest was taken (or
+    /// rolled back to) `interval_ms` ago.
     pub fn checkpoint_due(&self, interval_ms: f64) -> bool {
         self.trainer.is_some()
             && self
-                .checkpoint
-                .as_ref()
+                .checkpoints
+                .last()
                 .is_none_or(|c| (self.clock)() - c.taken_ms >= interval_ms)
     }
 
-    /// The step of the checkpoint held, if any.
+    /// The step of the newest checkpoint held, if any.
     pub fn checkpoint_step(&self) -> Option<u64> {
-        self.checkpoint.as_ref().map(|c| c.snapshot.step)
+        self.checkpoints.last().map(|c| c.snapshot.step)
+    }
+
+    /// The steps of the checkpoints held, oldest first.
+    pub fn checkpoint_steps(&self) -> Vec<u64> {
+        self.checkpoints.iter().map(|c| c.snapshot.step).collect()
     }
 
     /// Takes a checkpoint of the whole run and keeps it if it passes every check a file from
     /// outside passes (finite, sane weights that fit the configuration); otherwise the last
-    /// good one stays and the error says why. Returns it, for the page to store.
+    /// good ones stay and the error says why. Returns it, for the page to store. A model still
+    /// as a rollback left it is the newest checkpoint's own: it is returned, not kept twice.
+    /// When [`KEPT_CHECKPOINTS`] are held, the second oldest makes room (the run's first stays).
     pub async fn checkpoint(&mut self) -> Result<Snapshot> {
         let snapshot = self.snapshot(SnapshotParts::ALL).await?;
         match snapshot.kind.as_deref() {
@@ -423,20 +469,28 @@ impl Session {
                 snapshot.checked_config()?;
             }
         }
-        self.checkpoint = Some(Checkpoint {
+        if self.unchanged {
+            return Ok(snapshot);
+        }
+        if self.checkpoints.len() >= KEPT_CHECKPOINTS {
+            self.checkpoints.remove(1);
+        }
+        self.checkpoints.push(Checkpoint {
             snapshot: snapshot.clone(),
             taken_ms: (self.clock)(),
         });
+        self.on_trial = false;
         Ok(snapshot)
     }
 
-    /// Rebuilds the model from its checkpoint, on the current device, with the training
-    /// settings last given (a lower learning rate set after a divergence applies). Returns
-    /// the step it went back to; on failure the model stays as it was.
+    /// Rebuilds the model from its newest checkpoint, on the current device, with the
+    /// training settings last given (a lower learning rate set after a divergence applies).
+    /// Returns the step it went back to; on failure the model stays as it was. The next
+    /// checkpoint is due an interval from now.
     pub fn roll_back(&mut self) -> Result<u64> {
         let snapshot = self
-            .checkpoint
-            .as_ref()
+            .checkpoints
+            .last()
             .map(|c| c.snapshot.clone())
             .ok_or(SessionError::NoCheckpoint)?;
         let basis = self.basis.clone().ok_or(SessionError::NoModel)?;
@@ -451,6 +505,11 @@ impl Session {
         let _ = restored.retune(&basis.setup);
         let step = restored.step_count();
         self.trainer = Some(restored);
+        if let Some(newest) = self.checkpoints.last_mut() {
+            newest.taken_ms = (self.clock)();
+        }
+        self.on_trial = true;
+        self.unchanged = true;
         Ok(step)
     }
 
@@ -459,7 +518,7 @@ impl Session {
     pub fn lose_gpu(&mut self) -> Moved {
         self.gpu = None;
         self.choice = DeviceChoice::Cpu;
-        if self.checkpoint.is_some()
+        if !self.checkpoints.is_empty()
             && let Ok(step) = self.roll_back()
         {
             let scene = self.trainer.as_ref().and_then(Trainer::points_scene);

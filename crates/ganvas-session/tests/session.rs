@@ -8,7 +8,7 @@ use futures_lite::future::block_on;
 use ganvas_engine::snapshot::SnapshotParts;
 use ganvas_session::DeviceChoice;
 use ganvas_session::link;
-use ganvas_session::session::{Basis, Moved, Session, SessionError, Trained};
+use ganvas_session::session::{Basis, KEPT_CHECKPOINTS, Moved, Session, SessionError, Trained};
 use ganvas_session::setup::Setup;
 use ganvas_session::trainer::{Single, Wanted};
 
@@ -133,9 +133,14 @@ fn a_diverging_run_is_rolled_back_to_its_checkpoint_and_retuned() {
     let checkpoint = block_on(session.checkpoint()).expect("the untrained model is good");
     let mut outcome = None;
     for _ in 0..2_000 {
-        if let Trained::Diverged { at, values, back } =
-            block_on(session.train(f64::INFINITY, 4)).expect("trains")
+        if let Trained::Diverged {
+            at,
+            values,
+            dropped,
+            back,
+        } = block_on(session.train(f64::INFINITY, 4)).expect("trains")
         {
+            assert_eq!(dropped, None, "the first divergence from a checkpoint");
             outcome = Some((at, values, back));
             break;
         }
@@ -161,6 +166,76 @@ fn a_diverging_run_is_rolled_back_to_its_checkpoint_and_retuned() {
     // What the next rollback rebuilds trains at the sane rate too.
     session.roll_back().expect("rolls back");
     train_to(&mut session, checkpoint.step + 20);
+}
+
+#[test]
+fn a_checkpoint_taken_while_the_weights_blow_up_is_dropped_and_the_one_before_taken() {
+    // A checkpoint after every single update of a diverging run: the later ones hold weights
+    // that are finite (they pass every check) but past saving at any rate. The page takes one
+    // every 30 s, so on a slow device the same happens there.
+    let pairs = link::parse_fragment("loss=lsgan&g_opt=sgd&d_opt=sgd&g_lr=1&d_lr=1");
+    let setup = link::from_pairs(&pairs).expect("a valid link").setup;
+    let mut session = toy_session(false);
+    session.build(basis(setup)).expect("builds");
+    let mut first = None;
+    for _ in 0..2_000 {
+        let _ = block_on(session.checkpoint()); // refused once the weights are NaN
+        advance(1_000.0);
+        if let Trained::Diverged { dropped, back, .. } =
+            block_on(session.train(f64::INFINITY, 1)).expect("trains")
+        {
+            first = Some((dropped, back));
+            break;
+        }
+    }
+    let (dropped, back) = first.expect("diverges within 2,000 updates");
+    assert_eq!(
+        dropped, None,
+        "the first divergence goes back to the newest checkpoint"
+    );
+    assert!(back.is_ok(), "{back:?}");
+    let kept = session.checkpoint_steps();
+    assert_eq!(kept.len(), KEPT_CHECKPOINTS, "{kept:?}");
+
+    // Pausing there takes a checkpoint of the model as the rollback left it: the same one, so
+    // nothing new is kept, and the next is due an interval after the rollback.
+    block_on(session.checkpoint()).expect("the newest checkpoint's own state");
+    assert_eq!(session.checkpoint_steps(), kept);
+    assert!(!session.checkpoint_due(30_000.0));
+
+    // At a sane rate, a checkpoint past saving diverges again: it is dropped for the one
+    // before, down to the run's first (the untrained model), which trains on.
+    let calm = link::parse_fragment("loss=lsgan&g_opt=sgd&d_opt=sgd&g_lr=0.001&d_lr=0.001");
+    let calm = link::from_pairs(&calm).expect("a valid link").setup;
+    session.retune(&calm).expect("retunes");
+    let mut fallbacks = 0;
+    for _ in 0..200 {
+        match block_on(session.train(f64::INFINITY, 4)).expect("trains") {
+            Trained::Steps { mean, .. } => assert!(mean.is_none_or(|m| m.is_finite())),
+            Trained::Diverged { dropped, back, .. } => {
+                assert!(
+                    dropped.is_some(),
+                    "diverged again from a checkpoint on trial"
+                );
+                assert_eq!(back, Ok(session.step()));
+                fallbacks += 1;
+                assert_eq!(
+                    session.checkpoint_steps().len(),
+                    KEPT_CHECKPOINTS - fallbacks
+                );
+            }
+        }
+    }
+    assert!(fallbacks >= 1, "the newest checkpoint was past saving");
+    assert!(session.step() >= 20, "the run trains on at the sane rate");
+
+    // A checkpoint of the run that trains on is kept again, after the interval.
+    assert!(!session.checkpoint_due(30_000.0));
+    advance(30_000.0);
+    assert!(session.checkpoint_due(30_000.0));
+    let count = session.checkpoint_steps().len();
+    block_on(session.checkpoint()).expect("a good checkpoint");
+    assert_eq!(session.checkpoint_steps().len(), count + 1);
 }
 
 #[test]
