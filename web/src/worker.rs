@@ -20,8 +20,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use ganvas_session::Session;
 use ganvas_session::protocol::{self, Command, Failure, Reply, Request, Response};
+use ganvas_session::{DeviceChoice, Session};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -414,6 +414,23 @@ async fn lost_gpu_words(read: &str) -> String {
     }
 }
 
+/// Whether the worker's GPU stopped, waiting up to [`GPU_VERDICT_MS`] for its lost callback:
+/// why, when it did.
+async fn gpu_verdict() -> Option<String> {
+    let start = now_ms();
+    loop {
+        let watched =
+            GPU_WATCH.with(|w| w.borrow().as_ref().map(|w| w.stopped().map(str::to_string)))?;
+        if watched.is_some() || now_ms() - start >= GPU_VERDICT_MS {
+            return watched;
+        }
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            crate::global::after_ms(&resolve, 50);
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
 /// Serves the queued requests one after another, until none is left.
 async fn drain(queue: Rc<RefCell<Queue>>, session: Rc<RefCell<Option<Session>>>) {
     loop {
@@ -463,10 +480,24 @@ async fn drain(queue: Rc<RefCell<Queue>>, session: Rc<RefCell<Option<Session>>>)
                         reply: Reply::Failed(Failure::DeviceLost(why)),
                     }
                 } else {
+                    let on_gpu = held.devices().gpu && held.device_choice() == DeviceChoice::Gpu;
                     let mut response = held.serve(request).await;
-                    if let Reply::Failed(Failure::DeviceLost(why)) = &response.reply {
-                        let why = lost_gpu_words(why).await;
-                        response.reply = Reply::Failed(Failure::DeviceLost(why));
+                    match &response.reply {
+                        Reply::Failed(Failure::DeviceLost(why)) => {
+                            let why = lost_gpu_words(why).await;
+                            response.reply = Reply::Failed(Failure::DeviceLost(why));
+                        }
+                        // A read that failed on the GPU (a staging buffer that could not be
+                        // mapped) may be the first sign that it stopped: its lost callback
+                        // says so a moment later. Said as a lost GPU, the page moves the run
+                        // to the CPU and it goes on training; said as any other failure, the
+                        // page stops training.
+                        Reply::Failed(Failure::Engine(_)) if on_gpu => {
+                            if let Some(why) = gpu_verdict().await {
+                                response.reply = Reply::Failed(Failure::DeviceLost(why));
+                            }
+                        }
+                        _ => {}
                     }
                     response
                 }
