@@ -389,29 +389,17 @@ const GPU_VERDICT_MS: f64 = 1000.0;
 /// Why the GPU stopped, in its lost callback's words (which may come a moment after a read
 /// failed: up to [`GPU_VERDICT_MS`]), else the failed read's (`read`); the watch keeps it.
 async fn lost_gpu_words(read: &str) -> String {
-    let start = now_ms();
-    loop {
-        let watched =
-            GPU_WATCH.with(|w| w.borrow().as_ref().map(|w| w.stopped().map(str::to_string)));
-        match watched {
-            None => return read.to_string(), // no watch: the read's words are all there is
-            Some(Some(why)) => return why,
-            Some(None) if now_ms() - start >= GPU_VERDICT_MS => {
-                GPU_WATCH.with(|w| {
-                    if let Some(watch) = w.borrow().as_ref() {
-                        watch.mark_stopped(read);
-                    }
-                });
-                return read.to_string();
-            }
-            Some(None) => {
-                let promise = js_sys::Promise::new(&mut |resolve, _| {
-                    crate::global::after_ms(&resolve, 50);
-                });
-                let _ = JsFuture::from(promise).await;
-            }
-        }
+    if let Some(why) = gpu_verdict().await {
+        return why;
     }
+    // No watch (the read's words are all there is), or no verdict in time: the watch keeps
+    // the read's words.
+    GPU_WATCH.with(|w| {
+        if let Some(watch) = w.borrow().as_ref() {
+            watch.mark_stopped(read);
+        }
+    });
+    read.to_string()
 }
 
 /// Whether the worker's GPU stopped, waiting up to [`GPU_VERDICT_MS`] for its lost callback:
